@@ -1,0 +1,2 @@
+from . import account_payment_term
+from . import res_partner

@@ -1,0 +1,19 @@
+{
+    "name": "Agency Billing Portal",
+    "version": "19.0.1.0.0",
+    "summary": "The client's one place to see every invoice and its balance, understand it and pay",
+    "category": "Accounting/Accounting",
+    "author": "Agency Billing for Odoo",
+    "website": "https://github.com/agency-billing/agency-billing-odoo",
+    "license": "LGPL-3",
+    "depends": ["agency_billing", "portal", "account_payment"],
+    "data": [
+        "views/portal_templates.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "agency_billing_portal/static/tests/tours/*.js",
+        ],
+    },
+    "installable": True,
+}
