@@ -17,6 +17,5 @@
     "demo": [
         "demo/agency_billing_demo.xml",
     ],
-    "installable": True,
     "application": True,
 }

@@ -15,5 +15,4 @@
             "agency_billing_portal/static/tests/tours/*.js",
         ],
     },
-    "installable": True,
 }

@@ -11,5 +11,4 @@
     "data": [
         "views/res_partner_views.xml",
     ],
-    "installable": True,
 }

@@ -14,11 +14,10 @@ class AccountPaymentTerm(models.Model):
         the due date is given too: "Due within 30 days, by 22 December 2026".
         Installments are listed one by one.
         """
-        _ = self.env._
         if not self:
             if date_ref:
-                return _("Due on receipt, by %(date)s", date=self._agency_format_date(date_ref))
-            return _("Due on receipt")
+                return self.env._("Due on receipt, by %(date)s", date=self._agency_format_date(date_ref))
+            return self.env._("Due on receipt")
         self.ensure_one()
         lines = self.line_ids.sorted(lambda line: (line.nb_days, line.id))
         if len(lines) == 1:
@@ -27,24 +26,24 @@ class AccountPaymentTerm(models.Model):
             parts = []
             for line in lines:
                 share = (
-                    _("%(percent)s %%", percent=f"{line.value_amount:g}")
+                    self.env._("%(percent)s %%", percent=f"{line.value_amount:g}")
                     if line.value == "percent"
                     else f"{line.value_amount:g}"
                 )
                 parts.append(
-                    _(
+                    self.env._(
                         "%(share)s %(when)s",
                         share=share,
                         when=self._agency_plain_line(line, date_ref, lower=True),
                     )
                 )
-            text = _(
+            text = self.env._(
                 "In %(count)s installments: %(parts)s",
                 count=len(lines),
                 parts="; ".join(parts),
             )
         if self.early_discount:
-            text += ". " + _(
+            text += ". " + self.env._(
                 "%(percent)s %% discount if paid within %(days)s days",
                 percent=f"{self.discount_percentage:g}",
                 days=self.discount_days,
@@ -52,29 +51,28 @@ class AccountPaymentTerm(models.Model):
         return text
 
     def _agency_plain_line(self, line, date_ref=None, lower=False):
-        _ = self.env._
         days = line.nb_days
         if line.delay_type == "days_after":
             if days == 0:
-                text = _("due on receipt")
+                text = self.env._("due on receipt")
             else:
-                text = _("due within %(days)s days", days=days)
+                text = self.env._("due within %(days)s days", days=days)
         elif line.delay_type == "days_after_end_of_month":
             text = (
-                _("due at the end of the month")
+                self.env._("due at the end of the month")
                 if days == 0
-                else _("due %(days)s days after the end of the month", days=days)
+                else self.env._("due %(days)s days after the end of the month", days=days)
             )
         elif line.delay_type == "days_after_end_of_next_month":
             text = (
-                _("due at the end of the next month")
+                self.env._("due at the end of the next month")
                 if days == 0
-                else _("due %(days)s days after the end of the next month", days=days)
+                else self.env._("due %(days)s days after the end of the next month", days=days)
             )
         else:
-            text = _("due on day %(day)s of the next month", day=line.days_next_month)
+            text = self.env._("due on day %(day)s of the next month", day=line.days_next_month)
         if date_ref:
-            text = _(
+            text = self.env._(
                 "%(terms)s, by %(date)s",
                 terms=text,
                 date=self._agency_format_date(line._get_due_date(date_ref)),

@@ -36,8 +36,7 @@ class ResPartner(models.Model):
         BILLING_POLICIES,
         string="Billing Policy",
         tracking=True,
-        help="How this client is billed. Leave empty for clients not billed by the "
-        "agency billing run.",
+        help="How this client is billed. Leave empty for clients not billed by the agency billing run.",
     )
     agency_billing_day = fields.Integer(
         string="Billing Day",
@@ -129,9 +128,7 @@ class ResPartner(models.Model):
     @api.depends_context("lang")
     def _compute_agency_payment_terms_text(self):
         for partner in self:
-            partner.agency_payment_terms_text = (
-                partner.property_payment_term_id._agency_plain_terms()
-            )
+            partner.agency_payment_terms_text = partner.property_payment_term_id._agency_plain_terms()
 
     @api.depends("is_company", "parent_id")
     def _compute_agency_is_commercial_entity(self):
@@ -179,9 +176,7 @@ class ResPartner(models.Model):
     def _check_agency_pilot_notice_days(self):
         for partner in self:
             if partner.agency_pilot_notice_days < 0:
-                raise ValidationError(
-                    self.env._("The pilot end notice cannot be a negative number of days.")
-                )
+                raise ValidationError(self.env._("The pilot end notice cannot be a negative number of days."))
 
     @api.constrains("agency_client_code")
     def _check_agency_client_code(self):

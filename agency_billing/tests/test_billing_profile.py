@@ -32,9 +32,8 @@ class TestBillingProfile(AgencyBillingCommon):
         self.assertEqual(self.client_company.agency_billing_day, 28)
 
     def test_deposit_over_100_percent_is_refused(self):
-        with self.assertRaisesRegex(ValidationError, "between 0 and 100"):
-            with self.env.cr.savepoint():
-                self.client_company.write({"agency_billing_policy": "deposit", "agency_deposit_percent": 120})
+        with self.assertRaisesRegex(ValidationError, "between 0 and 100"), self.env.cr.savepoint():
+            self.client_company.write({"agency_billing_policy": "deposit", "agency_deposit_percent": 120})
         with self.assertRaisesRegex(ValidationError, "set the deposit percentage"):
             with self.env.cr.savepoint():
                 self.client_company.write({"agency_billing_policy": "deposit", "agency_deposit_percent": 0})
@@ -44,9 +43,8 @@ class TestBillingProfile(AgencyBillingCommon):
     def test_client_code_format_and_uniqueness(self):
         self.client_company.agency_client_code = " acme-1 "
         self.assertEqual(self.client_company.agency_client_code, "ACME-1")
-        with self.assertRaisesRegex(ValidationError, "is not valid"):
-            with self.env.cr.savepoint():
-                self.client_company.agency_client_code = "AC ME!"
+        with self.assertRaisesRegex(ValidationError, "is not valid"), self.env.cr.savepoint():
+            self.client_company.agency_client_code = "AC ME!"
         other = self.env["res.partner"].create({"name": "Globex", "is_company": True})
         with self.assertRaisesRegex(ValidationError, "already used by Acme Corp"):
             with self.env.cr.savepoint():
