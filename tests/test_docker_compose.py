@@ -11,8 +11,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _compose_command():
     docker = shutil.which("docker")
-    if docker and subprocess.run([docker, "compose", "version"], capture_output=True, check=False).returncode == 0:
-        return [docker, "compose"]
+    if docker:
+        probe = subprocess.run([docker, "compose", "version"], capture_output=True, check=False)
+        if probe.returncode == 0:
+            return [docker, "compose"]
     legacy = shutil.which("docker-compose")
     return [legacy] if legacy else None
 
@@ -21,7 +23,7 @@ def _compose_command():
 class TestDockerCompose(BaseCase):
     def _config(self):
         command = _compose_command()
-        self.assertTrue(command, "neither `docker compose` nor `docker-compose` is installed (bin/agency deps installs it)")
+        self.assertTrue(command, "no `docker compose` nor `docker-compose` (bin/agency deps installs it)")
         return subprocess.run(
             [*command, "-f", str(ROOT / "docker-compose.yml"), "config"],
             capture_output=True,
