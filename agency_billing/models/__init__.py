@@ -1,1 +1,2 @@
-from . import account_payment_term, res_partner
+from . import account_payment_term
+from . import res_partner
