@@ -2,6 +2,7 @@ import re
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.fields import Domain
 
 CLIENT_CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,11}$")
 
@@ -244,3 +245,44 @@ class ResPartner(models.Model):
         if vals.get("agency_client_code"):
             vals["agency_client_code"] = vals["agency_client_code"].strip().upper()
         return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # BUSINESS
+    # ------------------------------------------------------------------
+
+    def _agency_account_summary(self, date=None):
+        """What the client owes, in the company's currency, for the portal and the back office.
+
+        One aggregate query for all of ``self`` (commercial entities). Returns
+        ``{partner_id: {"balance", "overdue", "overdue_count", "next_due_date", "oldest_due_date"}}``.
+        """
+        date = date or fields.Date.context_today(self)
+        Move = self.env["account.move"]
+        partners = self.commercial_partner_id
+        summary = {
+            partner.id: {
+                "balance": 0.0,
+                "overdue": 0.0,
+                "overdue_count": 0,
+                "next_due_date": False,
+                "oldest_due_date": False,
+            }
+            for partner in partners
+        }
+        base = Move._agency_open_domain() & Domain(
+            [("commercial_partner_id", "in", partners.ids), ("company_id", "in", self.env.companies.ids)]
+        )
+        by_partner = ["commercial_partner_id"]
+        for partner, balance in Move._read_group(base, by_partner, ["amount_residual_signed:sum"]):
+            summary[partner.id]["balance"] = balance
+        overdue = Move._agency_overdue_domain(date) & base
+        for partner, amount, count, oldest in Move._read_group(
+            overdue,
+            by_partner,
+            ["amount_residual_signed:sum", "__count", "invoice_date_due:min"],
+        ):
+            summary[partner.id].update(overdue=amount, overdue_count=count, oldest_due_date=oldest)
+        upcoming = base & Domain([("move_type", "=", "out_invoice"), ("invoice_date_due", ">=", date)])
+        for partner, next_due in Move._read_group(upcoming, by_partner, ["invoice_date_due:min"]):
+            summary[partner.id]["next_due_date"] = next_due
+        return summary

@@ -1,0 +1,80 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.fields import Domain
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    agency_overdue_amount = fields.Monetary(
+        string="Overdue Amount",
+        compute="_compute_agency_overdue",
+        search="_search_agency_overdue_amount",
+        currency_field="agency_company_currency_id",
+        help="Open customer invoices past their due date, in the company's currency.",
+    )
+    agency_overdue_invoice_count = fields.Integer(
+        string="Overdue Invoices",
+        compute="_compute_agency_overdue",
+    )
+    agency_overdue_days = fields.Integer(
+        string="Days Late",
+        compute="_compute_agency_overdue",
+        help="Days since the due date of the oldest overdue invoice.",
+    )
+    agency_open_balance = fields.Monetary(
+        string="Open Balance",
+        compute="_compute_agency_overdue",
+        currency_field="agency_company_currency_id",
+    )
+    agency_company_currency_id = fields.Many2one(
+        "res.currency",
+        compute="_compute_agency_company_currency_id",
+    )
+
+    @api.depends_context("company")
+    def _compute_agency_company_currency_id(self):
+        self.agency_company_currency_id = self.env.company.currency_id
+
+    @api.depends_context("company", "allowed_company_ids")
+    def _compute_agency_overdue(self):
+        today = fields.Date.context_today(self)
+        summary = self._agency_account_summary(today)
+        for partner in self:
+            values = summary.get(partner.commercial_partner_id.id, {})
+            oldest = values.get("oldest_due_date")
+            partner.agency_overdue_amount = values.get("overdue", 0.0)
+            partner.agency_overdue_invoice_count = values.get("overdue_count", 0)
+            partner.agency_overdue_days = (today - oldest).days if oldest else 0
+            partner.agency_open_balance = values.get("balance", 0.0)
+
+    def _search_agency_overdue_amount(self, operator, value):
+        if operator not in (">", ">=", "<", "<=", "=", "!="):
+            raise UserError(self.env._("This search on the overdue amount is not supported."))
+        Move = self.env["account.move"]
+        domain = Move._agency_overdue_domain() & Domain("company_id", "in", self.env.companies.ids)
+        groups = Move._read_group(domain, ["commercial_partner_id"], ["amount_residual_signed:sum"])
+        ops = {
+            ">": lambda a: a > value,
+            ">=": lambda a: a >= value,
+            "<": lambda a: a < value,
+            "<=": lambda a: a <= value,
+            "=": lambda a: a == value,
+            "!=": lambda a: a != value,
+        }
+        matching = [partner.id for partner, amount in groups if ops[operator](amount)]
+        if ops[operator](0.0):
+            # clients with nothing overdue match too: exclude the ones that do not
+            others = [partner.id for partner, amount in groups if not ops[operator](amount)]
+            return Domain("commercial_partner_id", "not in", others)
+        return Domain("commercial_partner_id", "in", matching)
+
+    def action_agency_open_overdue_invoices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
+        action["domain"] = list(
+            self.env["account.move"]._agency_overdue_domain()
+            & Domain("commercial_partner_id", "=", self.commercial_partner_id.id)
+        )
+        action["context"] = {"create": False}
+        return action

@@ -1,0 +1,64 @@
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from odoo.addons.agency_billing.tests.common import AgencyBillingCommon
+
+
+@tagged("post_install", "-at_install")
+class TestLatePayers(AgencyBillingCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.on_time_client = cls.env["res.partner"].create({"name": "Punctual Ltd", "is_company": True})
+        cls.late_invoice = cls.init_invoice(
+            "out_invoice", partner=cls.client_brand, invoice_date="2026-09-01", amounts=[1000.0], post=True
+        )
+        cls.later_invoice = cls.init_invoice(
+            "out_invoice", partner=cls.client_department, invoice_date="2026-10-15", amounts=[500.0], post=1
+        )
+        cls.not_due_invoice = cls.init_invoice(
+            "out_invoice", partner=cls.client_company, invoice_date="2026-11-20", amounts=[200.0], post=True
+        )
+        cls.on_time_invoice = cls.init_invoice(
+            "out_invoice", partner=cls.on_time_client, invoice_date="2026-11-20", amounts=[300.0], post=True
+        )
+
+    @freeze_time("2026-11-22")
+    def test_overdue_is_summed_on_the_company_across_contacts(self):
+        client = self.client_company
+        self.assertEqual(client.agency_overdue_invoice_count, 2)
+        late_total = self.late_invoice.amount_total_signed + self.later_invoice.amount_total_signed
+        self.assertAlmostEqual(client.agency_overdue_amount, late_total)
+        # 30 days terms: the oldest was due on 1 October
+        self.assertEqual(self.late_invoice.invoice_date_due.isoformat(), "2026-10-01")
+        self.assertEqual(client.agency_overdue_days, 52)
+        open_total = late_total + self.not_due_invoice.amount_total_signed
+        self.assertAlmostEqual(client.agency_open_balance, open_total)
+        # a contact shows its company's figures
+        self.assertAlmostEqual(self.client_department.agency_overdue_amount, late_total)
+        self.assertFalse(self.on_time_client.agency_overdue_amount)
+
+    @freeze_time("2026-11-22")
+    def test_late_filter_and_paid_invoices(self):
+        Partner = self.env["res.partner"]
+        late = Partner.search([("agency_overdue_amount", ">", 0), ("parent_id", "=", False)])
+        self.assertIn(self.client_company, late)
+        self.assertNotIn(self.on_time_client, late)
+        self.assertIn(self.on_time_client, Partner.search([("agency_overdue_amount", "=", 0)]))
+        # paid in full: no longer late; a partial payment leaves the rest overdue
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=self.late_invoice.ids
+        ).create({"payment_date": "2026-11-21"})._create_payments()
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=self.later_invoice.ids
+        ).create({"payment_date": "2026-11-21", "amount": 100.0})._create_payments()
+        self.client_company.invalidate_recordset()
+        self.assertEqual(self.client_company.agency_overdue_invoice_count, 1)
+        self.assertAlmostEqual(self.client_company.agency_overdue_amount, self.later_invoice.amount_residual)
+
+    @freeze_time("2026-11-22")
+    def test_open_overdue_invoices_action(self):
+        action = self.client_department.action_agency_open_overdue_invoices()
+        invoices = self.env["account.move"].search(action["domain"])
+        self.assertEqual(invoices, self.late_invoice | self.later_invoice)
