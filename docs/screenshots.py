@@ -1,0 +1,144 @@
+"""Take the README's screenshots from a running `bin/agency run` (demo database).
+
+    python3 docs/screenshots.py [--url http://localhost:8069] [--db agency_demo]
+
+Logs in through Odoo's JSON-RPC, hands the session cookie to a headless Chromium driven over the
+DevTools protocol (websocket-client), and saves PNG files in docs/images/.
+"""
+
+import argparse
+import base64
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import urllib.request
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+import websocket
+
+IMAGES = Path(__file__).resolve().parent / "images"
+
+
+def login(url, db, user, password):
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    payload = {"jsonrpc": "2.0", "params": {"db": db, "login": user, "password": password}}
+    request = urllib.request.Request(
+        f"{url}/web/session/authenticate", json.dumps(payload).encode(), {"Content-Type": "application/json"}
+    )
+    answer = json.load(opener.open(request, timeout=30))
+    if answer.get("error"):
+        raise SystemExit(f"login {user} failed: {answer['error']}")
+    return next(cookie.value for cookie in jar if cookie.name == "session_id")
+
+
+class Browser:
+    def __init__(self):
+        self.profile = tempfile.mkdtemp()
+        port = 9333
+        self.process = subprocess.Popen(
+            [
+                shutil.which("chromium") or "chromium",
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--hide-scrollbars",
+                f"--user-data-dir={self.profile}",
+                f"--remote-debugging-port={port}",
+                "--window-size=1400,1000",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(50):
+            try:
+                targets = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json", timeout=2))
+                page = next(t for t in targets if t["type"] == "page")
+                break
+            except (OSError, StopIteration):
+                time.sleep(0.2)
+        self.ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=60)
+        self.counter = 0
+
+    def call(self, method, **params):
+        self.counter += 1
+        self.ws.send(json.dumps({"id": self.counter, "method": method, "params": params}))
+        while True:
+            message = json.loads(self.ws.recv())
+            if message.get("id") == self.counter:
+                return message.get("result", {})
+
+    def shoot(self, url, session, path, wait=5.0, height=1000):
+        host = urllib.request.urlparse(url).hostname
+        self.call("Network.enable")
+        self.call("Network.setCookie", name="session_id", value=session, domain=host, path="/")
+        self.call("Emulation.setDeviceMetricsOverride", width=1400, height=height, deviceScaleFactor=1, mobile=False)
+        self.call("Page.enable")
+        self.call("Page.navigate", url=url)
+        time.sleep(wait)
+        data = self.call("Page.captureScreenshot", format="png")["data"]
+        path.write_bytes(base64.b64decode(data))
+        print("wrote", path)
+
+    def close(self):
+        self.ws.close()
+        self.process.terminate()
+        self.process.wait(10)
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--url", default="http://localhost:8069")
+    parser.add_argument("--db", default=os.environ.get("AGENCY_DEMO_DB", "agency_demo"))
+    args = parser.parse_args()
+    IMAGES.mkdir(exist_ok=True)
+    staff = login(args.url, args.db, "agency", "agency")
+    portal = login(args.url, args.db, "portal.acme", "portal")
+    browser = Browser()
+    try:
+        # the client form opened on its Billing tab
+        opener = urllib.request.build_opener()
+        opener.addheaders = [("Cookie", f"session_id={staff}")]
+        payload = {
+            "jsonrpc": "2.0",
+            "params": {
+                "model": "res.partner",
+                "method": "search",
+                "args": [[["agency_client_code", "=", "ACME"], ["parent_id", "=", False]]],
+                "kwargs": {},
+            },
+        }
+        request = urllib.request.Request(
+            f"{args.url}/web/dataset/call_kw", json.dumps(payload).encode(), {"Content-Type": "application/json"}
+        )
+        acme = json.load(opener.open(request, timeout=30))["result"][0]
+        browser.shoot(f"{args.url}/odoo/action-agency_billing.action_agency_clients/{acme}", staff, IMAGES / "partner_form.png")
+        browser.call(
+            "Runtime.evaluate",
+            expression="[...document.querySelectorAll('a.nav-link')].find(a => a.textContent.trim() === 'Billing').click()",
+        )
+        time.sleep(1.5)
+        data = browser.call("Page.captureScreenshot", format="png")["data"]
+        (IMAGES / "partner_billing_tab.png").write_bytes(base64.b64decode(data))
+        (IMAGES / "partner_form.png").unlink()
+        print("wrote", IMAGES / "partner_billing_tab.png")
+        browser.shoot(f"{args.url}/odoo/action-agency_billing_reminders.action_agency_late_payers", staff,
+                      IMAGES / "late_payers.png", height=600)
+        browser.shoot(f"{args.url}/my", portal, IMAGES / "portal_account_card.png", height=800)
+    finally:
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
