@@ -123,18 +123,24 @@ def main():
             f"{args.url}/web/dataset/call_kw", json.dumps(payload).encode(), {"Content-Type": "application/json"}
         )
         acme = json.load(opener.open(request, timeout=30))["result"][0]
-        browser.shoot(f"{args.url}/odoo/action-agency_billing.action_agency_clients/{acme}", staff, IMAGES / "partner_form.png")
+        form_url = f"{args.url}/odoo/action-agency_billing.action_agency_clients/{acme}"
+        browser.shoot(form_url, staff, IMAGES / "partner_form.png")
         browser.call(
             "Runtime.evaluate",
-            expression="[...document.querySelectorAll('a.nav-link')].find(a => a.textContent.trim() === 'Billing').click()",
+            expression="[...document.querySelectorAll('a.nav-link')]"
+            ".find(a => a.textContent.trim() === 'Billing').click()",
         )
         time.sleep(1.5)
         data = browser.call("Page.captureScreenshot", format="png")["data"]
         (IMAGES / "partner_billing_tab.png").write_bytes(base64.b64decode(data))
         (IMAGES / "partner_form.png").unlink()
         print("wrote", IMAGES / "partner_billing_tab.png")
-        browser.shoot(f"{args.url}/odoo/action-agency_billing_reminders.action_agency_late_payers", staff,
-                      IMAGES / "late_payers.png", height=600)
+        browser.shoot(
+            f"{args.url}/odoo/action-agency_billing_reminders.action_agency_late_payers",
+            staff,
+            IMAGES / "late_payers.png",
+            height=600,
+        )
         browser.shoot(f"{args.url}/my", portal, IMAGES / "portal_account_card.png", height=800)
     finally:
         browser.close()

@@ -53,10 +53,7 @@ class AccountPaymentTerm(models.Model):
     def _agency_plain_line(self, line, date_ref=None, lower=False):
         days = line.nb_days
         if line.delay_type == "days_after":
-            if days == 0:
-                text = self.env._("due on receipt")
-            else:
-                text = self.env._("due within %(days)s days", days=days)
+            text = self.env._("due on receipt") if days == 0 else self.env._("due within %(days)s days", days=days)
         elif line.delay_type == "days_after_end_of_month":
             text = (
                 self.env._("due at the end of the month")
