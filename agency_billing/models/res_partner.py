@@ -60,8 +60,7 @@ class ResPartner(models.Model):
     )
     agency_po_required = fields.Boolean(
         string="PO Number Required",
-        help="Nothing is billed for an order without a purchase order number "
-        "(the customer reference of the order).",
+        help="Nothing is billed for an order without a purchase order number (the customer reference of the order).",
     )
     agency_po_per_invoice = fields.Boolean(
         string="One PO per Invoice",
@@ -82,8 +81,7 @@ class ResPartner(models.Model):
         string="Client Code",
         size=12,
         tracking=True,
-        help="Short code (capital letters, digits, dashes) used in invoice numbers, "
-        "e.g. ACME in ACME-2026-11-0042.",
+        help="Short code (capital letters, digits, dashes) used in invoice numbers, e.g. ACME in ACME-2026-11-0042.",
     )
     agency_on_hold = fields.Boolean(
         string="Billing On Hold",
@@ -112,8 +110,7 @@ class ResPartner(models.Model):
         "The billing day must be between 1 and 28.",
     )
     _agency_deposit_percent_range = models.Constraint(
-        "CHECK(agency_deposit_percent IS NULL OR "
-        "(agency_deposit_percent >= 0 AND agency_deposit_percent <= 100))",
+        "CHECK(agency_deposit_percent IS NULL OR (agency_deposit_percent >= 0 AND agency_deposit_percent <= 100))",
         "The deposit must be between 0 and 100 %.",
     )
     _agency_pilot_notice_days_positive = models.Constraint(
@@ -202,8 +199,7 @@ class ResPartner(models.Model):
             if clash:
                 raise ValidationError(
                     self.env._(
-                        "The client code “%(code)s” is already used by %(other)s: "
-                        "each client needs its own code.",
+                        "The client code “%(code)s” is already used by %(other)s: each client needs its own code.",
                         code=code,
                         other=clash.commercial_partner_id.display_name,
                     )
