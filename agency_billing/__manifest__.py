@@ -11,7 +11,11 @@
     "external_dependencies": {"python": ["num2words"]},
     "data": [
         "security/agency_billing_security.xml",
+        "security/ir.model.access.csv",
+        "security/agency_billing_rules.xml",
+        "data/ir_cron.xml",
         "views/res_partner_views.xml",
+        "views/agency_billing_run_views.xml",
         "views/agency_billing_menus.xml",
     ],
     "demo": [

@@ -7,6 +7,19 @@ UNPAID_PAYMENT_STATES = ("not_paid", "partial")
 class AccountMove(models.Model):
     _inherit = "account.move"
 
+    agency_billing_key = fields.Char(
+        string="Billing Key",
+        copy=False,
+        readonly=True,
+        help="Client, company, currency, group and period billed by the billing run: a key is billed once.",
+    )
+    agency_billing_run_line_ids = fields.One2many("agency.billing.run.line", "invoice_id", string="Billing Runs")
+
+    _agency_billing_key_unique = models.UniqueIndex(
+        "(agency_billing_key) WHERE agency_billing_key IS NOT NULL AND state != 'cancel'",
+        "This client was already billed for this period.",
+    )
+
     # ------------------------------------------------------------------
     # BUSINESS: what "open" and "overdue" mean, defined once
     # ------------------------------------------------------------------

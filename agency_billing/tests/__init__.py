@@ -1,1 +1,2 @@
 from . import test_billing_profile
+from . import test_billing_run
