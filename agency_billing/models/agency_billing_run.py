@@ -150,7 +150,8 @@ class AgencyBillingRun(models.Model):
         """
         today = fields.Date.to_date(date_ref) if date_ref else fields.Date.context_today(self)
         Cron = self.env["ir.cron"]
-        for company in self.env["res.company"].search([]):
+        companies = self.env["res.company"].search([]) if self.env.su else self.env.user.company_ids
+        for company in companies:
             run = self.with_company(company)._get_cron_run(today)
             due = run._get_due_partners(today)
             done = 0

@@ -291,7 +291,7 @@ class TestBillingRun(BillingRunCommon):
         self._order(self.client_company, self.project_web, [(self.hours, 10, 10)])
         cron = self.env.ref("agency_billing.ir_cron_agency_billing_run")
         self.assertEqual(cron.code.strip(), "model._cron_bill_due_clients()")
-        Run = self.env["agency.billing.run"]
+        Run = self.env["agency.billing.run"].with_user(cron.user_id)  # the cron's user, as the scheduler runs it
         progress = []
 
         def commit_progress(cron_model, processed=0, remaining=None, deactivate=False):
@@ -303,7 +303,7 @@ class TestBillingRun(BillingRunCommon):
             self.assertFalse(Run.search([("trigger", "=", "cron")]).invoice_ids, "not before the billing day")
             Run._cron_bill_due_clients(date_ref="2026-11-10")
             Run._cron_bill_due_clients(date_ref="2026-11-11")  # the next day bills nothing more
-        runs = Run.search([("trigger", "=", "cron")])
+        runs = Run.search([("trigger", "=", "cron"), ("company_id", "=", self.env.company.id)])
         self.assertEqual(len(runs), 1, "one scheduled run per period and company")
         self.assertEqual(len(runs.invoice_ids), 1)
         self.assertEqual(runs.invoice_ids.commercial_partner_id, self.client_company)
