@@ -9,7 +9,9 @@ QUERY_BUDGET = 114
 @tagged("post_install", "-at_install")
 class TestBillingRunPerformance(BillingRunCommon):
     def _client_with_lines(self, name, lines_per_project):
-        client = self.env["res.partner"].create({"name": name, "is_company": True, "agency_billing_policy": "time_materials"})
+        client = self.env["res.partner"].create(
+            {"name": name, "is_company": True, "agency_billing_policy": "time_materials"}
+        )
         products = self.env["product.product"].create(
             [
                 {"name": f"{name} service {i}", "type": "service", "invoice_policy": "delivery", "list_price": 10 + i}
