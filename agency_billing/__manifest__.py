@@ -14,6 +14,7 @@
         "security/ir.model.access.csv",
         "security/agency_billing_rules.xml",
         "data/ir_cron.xml",
+        "data/mail_template_data.xml",
         "views/res_partner_views.xml",
         "views/agency_billing_run_views.xml",
         "views/agency_billing_menus.xml",

@@ -233,6 +233,8 @@ class AgencyBillingRun(models.Model):
         if line.agency_is_retainer:
             remaining = line.product_uom_qty - line.qty_invoiced
             return min(1.0, remaining) if remaining > 0 else 0.0
+        if policy == "milestone" and line.qty_delivered_method != "milestones" and not line.agency_out_of_scope:
+            return 0.0  # milestone clients pay the milestones reached (and approved change orders), nothing else
         if policy == "project_end":
             project = line._agency_project()
             if project and not self._is_project_ended(project):
@@ -458,7 +460,7 @@ class AgencyBillingRun(models.Model):
         """
         self.ensure_one()
         partners = partners.commercial_partner_id
-        locked = partners.try_lock_for_update()
+        locked = partners.try_lock_for_update(allow_referencing=True)  # others may still use the client
         plans = [
             self._skip_plan(partner, "locked", self.env._("Being billed by another run at this moment."))
             for partner in partners - locked

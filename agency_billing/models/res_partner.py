@@ -1,8 +1,11 @@
 import re
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
+from odoo.tools import split_every
 
 CLIENT_CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,11}$")
 
@@ -96,6 +99,12 @@ class ResPartner(models.Model):
         string="Pilot End Notice (days)",
         default=7,
         help="The client is told this many days before the free pilot ends.",
+    )
+    agency_pilot_notice_sent_for = fields.Date(
+        string="Pilot End Notified",
+        copy=False,
+        readonly=True,
+        help="End date of the pilot the client was told about: it is told once per pilot.",
     )
     agency_payment_terms_text = fields.Char(
         string="Payment Terms in Plain Words",
@@ -241,6 +250,38 @@ class ResPartner(models.Model):
         if vals.get("agency_client_code"):
             vals["agency_client_code"] = vals["agency_client_code"].strip().upper()
         return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # CRON
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_agency_pilot_notice(self, date_ref=None):
+        """Tell each client, once, a set number of days before its free pilot ends."""
+        today = fields.Date.to_date(date_ref) if date_ref else fields.Date.context_today(self)
+        partners = self.search(self._agency_pilot_notice_domain(today))
+        template = self.env.ref("agency_billing.mail_template_pilot_ending")
+        due = partners.filtered(
+            lambda p: (
+                p.agency_pilot_notice_sent_for != p.agency_pilot_end_date
+                and p.agency_pilot_end_date - relativedelta(days=p.agency_pilot_notice_days) <= today
+            )
+        )
+        for batch in split_every(50, due.ids):
+            for partner in self.browse(batch):
+                template.send_mail(partner.id)
+                partner.agency_pilot_notice_sent_for = partner.agency_pilot_end_date
+            self.env["ir.cron"]._commit_progress(len(batch))
+
+    @api.model
+    def _agency_pilot_notice_domain(self, today):
+        return Domain(
+            [
+                ("agency_billing_policy", "!=", False),
+                ("agency_pilot_end_date", ">", today),
+                ("parent_id", "=", False),
+            ]
+        )
 
     # ------------------------------------------------------------------
     # BUSINESS
