@@ -17,6 +17,7 @@
         "data/mail_template_data.xml",
         "views/res_partner_views.xml",
         "views/agency_billing_run_views.xml",
+        "views/res_config_settings_views.xml",
         "views/agency_billing_menus.xml",
     ],
     "demo": [

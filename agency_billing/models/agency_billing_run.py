@@ -552,6 +552,7 @@ class AgencyBillingRun(models.Model):
                 or vals.get("invoice_payment_term_id"),
                 "agency_billing_key": plan["key"],
                 "invoice_line_ids": self._prepare_invoice_lines(plan["items"]),
+                **({"journal_id": journal.id} if (journal := self.company_id.agency_billing_journal_id) else {}),
             }
         )
         return vals

@@ -1,3 +1,5 @@
 from . import test_billing_profile
 from . import test_billing_run
 from . import test_billing_run_performance
+from . import test_invoice_numbering
+from . import test_billing_run_policies
