@@ -159,7 +159,7 @@ def measure(args):
 
 # --------------------------------------------------------------------------- orchestration
 def side_in_subprocess(args, side, db):
-    output = subprocess.run(
+    process = subprocess.run(
         [
             sys.executable,
             os.path.join(HERE, "run.py"),
@@ -172,8 +172,11 @@ def side_in_subprocess(args, side, db):
         ],
         capture_output=True,
         text=True,
-        check=True,
-    ).stdout
+        check=False,
+    )
+    if process.returncode:
+        sys.exit(f"the {side} side failed:\n{process.stderr[-3000:]}")
+    output = process.stdout
     line = next(line for line in output.splitlines() if line.startswith("RESULT "))
     return json.loads(line[len("RESULT ") :])
 
