@@ -324,8 +324,23 @@ class AgencyBillingRun(models.Model):
                 plan["previous_amount"] = previous.get(partner.id, 0.0)
                 plans.append(plan)
         if not plans:
-            plans.append(self._skip_plan(partner, "nothing_to_bill", self.env._("Nothing to bill this period.")))
+            if self._is_billed_this_period(partner):
+                plans.append(self._skip_plan(partner, "already_billed", self.env._("Already billed for this period.")))
+            else:
+                plans.append(self._skip_plan(partner, "nothing_to_bill", self.env._("Nothing to bill this period.")))
         return plans
+
+    def _is_billed_this_period(self, partner):
+        """Whether the client has an invoice of the billing run for this company and period."""
+        return bool(
+            self.env["account.move"].search_count(
+                [
+                    ("agency_billing_key", "=like", f"{partner.id}:{self.company_id.id}:%:{self.period}"),
+                    ("state", "!=", "cancel"),
+                ],
+                limit=1,
+            )
+        )
 
     def _plan_deposits(self, partner, sale_lines, missing_po):
         """Deposit at signing: orders of a deposit client not invoiced at all yet, and without a

@@ -63,7 +63,8 @@ class TestBillingRunPolicies(BillingRunCommon):
         partner = self.env.ref("base.main_partner")  # committed, so the other transaction sees it
         run = self.env["agency.billing.run"].create({"date": "2026-11-05"})
         with self.registry.cursor() as other_cr:
-            other_cr.execute("SELECT id FROM res_partner WHERE id = %s FOR UPDATE SKIP LOCKED", [partner.id])
+            # as another worker's try_lock_for_update(allow_referencing=True) does
+            other_cr.execute("SELECT id FROM res_partner WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED", [partner.id])
             self.assertTrue(other_cr.fetchall(), "the other worker holds the client")
             run._bill_partners(partner)
             other_cr.rollback()
