@@ -1,7 +1,9 @@
 from odoo import api, fields, models
 from odoo.fields import Domain
 
-UNPAID_PAYMENT_STATES = ("not_paid", "partial")
+# paid, on its way (registered, not yet matched with the bank), reversed by a credit note, or legacy:
+# nothing left to collect. Everything else (not paid, partially paid, blocked) is still owed.
+SETTLED_PAYMENT_STATES = ("paid", "in_payment", "reversed", "invoicing_legacy")
 
 
 class AccountMove(models.Model):
@@ -39,7 +41,7 @@ class AccountMove(models.Model):
             [
                 ("state", "=", "posted"),
                 ("move_type", "in", ("out_invoice", "out_refund", "out_receipt")),
-                ("payment_state", "in", UNPAID_PAYMENT_STATES),
+                ("payment_state", "not in", SETTLED_PAYMENT_STATES),
             ]
         )
 

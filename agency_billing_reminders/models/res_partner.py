@@ -16,10 +16,12 @@ class ResPartner(models.Model):
     agency_overdue_invoice_count = fields.Integer(
         string="Overdue Invoices",
         compute="_compute_agency_overdue",
+        search="_search_agency_overdue_invoice_count",
     )
     agency_overdue_days = fields.Integer(
         string="Days Late",
         compute="_compute_agency_overdue",
+        search="_search_agency_overdue_days",
         help="Days since the due date of the oldest overdue invoice.",
     )
     agency_open_balance = fields.Monetary(
@@ -49,11 +51,22 @@ class ResPartner(models.Model):
             partner.agency_open_balance = values.get("balance", 0.0)
 
     def _search_agency_overdue_amount(self, operator, value):
-        if operator not in (">", ">=", "<", "<=", "=", "!="):
-            raise UserError(self.env._("This search on the overdue amount is not supported."))
-        Move = self.env["account.move"]
-        domain = Move._agency_overdue_domain() & Domain("company_id", "in", self.env.companies.ids)
-        groups = Move._read_group(domain, ["commercial_partner_id"], ["amount_residual_signed:sum"])
+        return self._agency_search_overdue(operator, value, lambda amount, count, oldest: amount)
+
+    def _search_agency_overdue_invoice_count(self, operator, value):
+        return self._agency_search_overdue(operator, value, lambda amount, count, oldest: count)
+
+    def _search_agency_overdue_days(self, operator, value):
+        today = fields.Date.context_today(self)
+        return self._agency_search_overdue(operator, value, lambda amount, count, oldest: (today - oldest).days)
+
+    def _agency_search_overdue(self, operator, value, measure):
+        """Partners whose overdue figure (``measure(amount, count, oldest_due_date)``) matches.
+
+        A client with nothing overdue has 0 for every figure, so "= 0" or "< 10" also find it.
+        """
+        if value is False or value is None:
+            value = 0  # "no overdue invoice" is a figure of 0
         ops = {
             ">": lambda a: a > value,
             ">=": lambda a: a >= value,
@@ -62,12 +75,20 @@ class ResPartner(models.Model):
             "=": lambda a: a == value,
             "!=": lambda a: a != value,
         }
-        matching = [partner.id for partner, amount in groups if ops[operator](amount)]
-        if ops[operator](0.0):
-            # clients with nothing overdue match too: exclude the ones that do not
-            others = [partner.id for partner, amount in groups if not ops[operator](amount)]
+        if operator not in ops or not isinstance(value, (int, float)):
+            raise UserError(self.env._("This search on overdue invoices is not supported."))
+        Move = self.env["account.move"]
+        domain = Move._agency_overdue_domain() & Domain("company_id", "in", self.env.companies.ids)
+        groups = Move._read_group(
+            domain, ["commercial_partner_id"], ["amount_residual_signed:sum", "__count", "invoice_date_due:min"]
+        )
+        matches = ops[operator]
+        if matches(0):
+            # clients with nothing overdue match too: exclude the late ones that do not
+            others = [partner.id for partner, *figures in groups if not matches(measure(*figures))]
             return Domain("commercial_partner_id", "not in", others)
-        return Domain("commercial_partner_id", "in", matching)
+        late = [partner.id for partner, *figures in groups if matches(measure(*figures))]
+        return Domain("commercial_partner_id", "in", late)
 
     def action_agency_open_overdue_invoices(self):
         self.ensure_one()

@@ -1,5 +1,7 @@
 from freezegun import freeze_time
 
+from odoo.exceptions import UserError
+from odoo.fields import Domain
 from odoo.tests import tagged
 
 from odoo.addons.agency_billing.tests.common import AgencyBillingCommon
@@ -62,3 +64,41 @@ class TestLatePayers(AgencyBillingCommon):
         action = self.client_department.action_agency_open_overdue_invoices()
         invoices = self.env["account.move"].search(action["domain"])
         self.assertEqual(invoices, self.late_invoice | self.later_invoice)
+
+    @freeze_time("2026-11-22")
+    def test_search_by_days_late_and_invoice_count(self):
+        Partner = self.env["res.partner"].with_context(active_test=False)
+        companies = Domain("id", "in", (self.client_company | self.on_time_client).ids)
+        # Acme: 2 overdue invoices, the oldest 52 days late; Punctual: nothing overdue
+        self.assertEqual(Partner.search(companies & Domain("agency_overdue_days", ">", 30)), self.client_company)
+        self.assertFalse(Partner.search(companies & Domain("agency_overdue_days", ">", 60)))
+        self.assertEqual(Partner.search(companies & Domain("agency_overdue_days", "<", 30)), self.on_time_client)
+        self.assertEqual(
+            Partner.search(companies & Domain("agency_overdue_invoice_count", ">=", 2)), self.client_company
+        )
+        self.assertEqual(
+            Partner.search(companies & Domain("agency_overdue_invoice_count", "=", 0)), self.on_time_client
+        )
+        self.assertEqual(
+            Partner.search(companies & Domain("agency_overdue_invoice_count", "in", [2, 5])), self.client_company
+        )
+        with self.assertRaises(UserError):
+            Partner.search(Domain("agency_overdue_days", ">", "many"))
+
+    @freeze_time("2026-11-22")
+    def test_overdue_definition(self):
+        Move = self.env["account.move"]
+        overdue = Move.search(Move._agency_overdue_domain())
+        self.assertIn(self.late_invoice, overdue)
+        self.assertNotIn(self.not_due_invoice, overdue)
+        # as seen at an earlier date, the October invoice was not due yet
+        self.assertNotIn(self.later_invoice, Move.search(Move._agency_overdue_domain(date="2026-11-01")))
+        # a blocked (disputed) invoice is still owed; a draft or a reversed one is not
+        self.late_invoice.action_toggle_block_payment()
+        self.assertEqual(self.late_invoice.payment_state, "blocked")
+        self.assertIn(self.late_invoice, Move.search(Move._agency_overdue_domain()))
+        draft = self.init_invoice("out_invoice", partner=self.client_company, invoice_date="2026-08-01", amounts=[50.0])
+        self.assertNotIn(draft, Move.search(Move._agency_overdue_domain()))
+        self.later_invoice._reverse_moves(cancel=True)
+        self.assertEqual(self.later_invoice.payment_state, "reversed")
+        self.assertNotIn(self.later_invoice, Move.search(Move._agency_overdue_domain()))
