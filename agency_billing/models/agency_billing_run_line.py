@@ -37,7 +37,7 @@ class AgencyBillingRunLine(models.Model):
     change_percent = fields.Float(string="Change (%)", compute="_compute_change_percent")
     po_refs = fields.Char(string="PO")
     sale_line_ids = fields.Many2many("sale.order.line", string="Order Lines")
-    invoice_id = fields.Many2one("account.move", string="Invoice", readonly=True, index="btree_not_null")
+    invoice_id = fields.Many2one("account.move", readonly=True, index="btree_not_null")
 
     @api.depends("amount", "previous_amount")
     def _compute_change_percent(self):
