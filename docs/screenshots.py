@@ -78,14 +78,27 @@ class Browser:
             if message.get("id") == self.counter:
                 return message.get("result", {})
 
-    def shoot(self, url, session, path, wait=5.0, height=1000):
+    def wait_for(self, selector, timeout=60.0):
+        """Wait until ``selector`` is on the page (the first load after an install builds the assets)."""
+        expression = f"!!document.querySelector({json.dumps(selector)})"
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            result = self.call("Runtime.evaluate", expression=expression).get("result", {})
+            if result.get("value"):
+                time.sleep(1.0)  # let the fonts and the last widgets settle
+                return
+            time.sleep(0.5)
+        raise SystemExit(f"{selector} did not show within {timeout} s")
+
+    def shoot(self, url, session, path, wait_for="body", height=1000):
         host = urllib.request.urlparse(url).hostname
         self.call("Network.enable")
         self.call("Network.setCookie", name="session_id", value=session, domain=host, path="/")
         self.call("Emulation.setDeviceMetricsOverride", width=1400, height=height, deviceScaleFactor=1, mobile=False)
         self.call("Page.enable")
         self.call("Page.navigate", url=url)
-        time.sleep(wait)
+        time.sleep(1.0)
+        self.wait_for(wait_for)
         data = self.call("Page.captureScreenshot", format="png")["data"]
         path.write_bytes(base64.b64decode(data))
         print("wrote", path)
@@ -124,13 +137,13 @@ def main():
         )
         acme = json.load(opener.open(request, timeout=30))["result"][0]
         form_url = f"{args.url}/odoo/action-agency_billing.action_agency_clients/{acme}"
-        browser.shoot(form_url, staff, IMAGES / "partner_form.png")
+        browser.shoot(form_url, staff, IMAGES / "partner_form.png", wait_for=".o_form_view .o_notebook a.nav-link")
         browser.call(
             "Runtime.evaluate",
             expression="[...document.querySelectorAll('a.nav-link')]"
             ".find(a => a.textContent.trim() === 'Billing').click()",
         )
-        time.sleep(1.5)
+        browser.wait_for(".o_notebook .tab-pane.active [name='agency_billing_policy']")
         data = browser.call("Page.captureScreenshot", format="png")["data"]
         (IMAGES / "partner_billing_tab.png").write_bytes(base64.b64decode(data))
         (IMAGES / "partner_form.png").unlink()
@@ -139,9 +152,12 @@ def main():
             f"{args.url}/odoo/action-agency_billing_reminders.action_agency_late_payers",
             staff,
             IMAGES / "late_payers.png",
+            wait_for=".o_list_view .o_data_row",
             height=600,
         )
-        browser.shoot(f"{args.url}/my", portal, IMAGES / "portal_account_card.png", height=800)
+        browser.shoot(
+            f"{args.url}/my", portal, IMAGES / "portal_account_card.png", wait_for="#agency_account_card", height=800
+        )
     finally:
         browser.close()
 
