@@ -18,6 +18,10 @@
         "views/res_partner_views.xml",
         "views/agency_billing_run_views.xml",
         "views/res_config_settings_views.xml",
+        "views/agency_customer_statement_views.xml",
+        "report/agency_invoice_report.xml",
+        "report/agency_invoice_templates.xml",
+        "report/customer_statement_templates.xml",
         "views/agency_billing_menus.xml",
     ],
     "demo": [

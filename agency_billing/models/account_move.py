@@ -84,3 +84,141 @@ class AccountMove(models.Model):
         where_string += " AND sequence_prefix = %(agency_prefix)s "
         param["agency_prefix"] = prefix
         return where_string, param
+
+    # ------------------------------------------------------------------
+    # AGENCY INVOICE REPORT
+    # ------------------------------------------------------------------
+
+    agency_invoice_message = fields.Text(
+        string="Message to the Client",
+        compute="_compute_agency_invoice_message",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Personal message or thank-you note printed on the agency invoice. "
+        "Defaults to the client's invoice message, in the client's language.",
+    )
+
+    @api.depends("partner_id")
+    def _compute_agency_invoice_message(self):
+        for move in self:
+            partner = move.partner_id.commercial_partner_id
+            if not move.is_sale_document(include_receipts=True) or not partner:
+                move.agency_invoice_message = move.agency_invoice_message or False
+                continue
+            lang = move.partner_id.lang or partner.lang
+            move.agency_invoice_message = partner.with_context(lang=lang).agency_invoice_message
+
+    @api.model
+    def _agency_out_of_scope_headings(self):
+        """Names of the sections/subsections that hold out-of-scope work (every installed language)."""
+        names = {"out of scope"}
+        for code, _name in self.env["res.lang"].get_installed():
+            names.add(self.with_context(lang=code).env._("Out of scope").lower())
+        return names
+
+    @api.model
+    def _agency_is_deposit_line(self, line):
+        """A deposit (down payment) already invoiced, deducted on this invoice."""
+        return (
+            line.display_type == "product"
+            and line.price_subtotal < 0
+            and any(line.sale_line_ids.mapped("is_downpayment"))
+        )
+
+    def _agency_invoice_report_values(self):
+        """What the agency invoice shows, computed once for the QWeb template and the tests.
+
+        Lines are grouped by project section (``line_section``); lines flagged out of scope (on their sale
+        line or under an "Out of scope" section/subsection) are set apart with their own subtotal; deposit
+        (down payment) lines are shown as deductions; payments already received come from Odoo's payments
+        widget.
+        """
+        self.ensure_one()
+        lang = self.partner_id.lang or self.env.lang
+        move = self.with_context(lang=lang)
+        oos_names = self._agency_out_of_scope_headings()
+        sections, deposits = [], []
+        section = subsection_oos = section_oos = None
+
+        def new_section(name):
+            vals = {"name": name, "lines": [], "subtotal": 0.0, "out_of_scope": [], "out_of_scope_subtotal": 0.0}
+            sections.append(vals)
+            return vals
+
+        for line in move.invoice_line_ids.sorted(lambda line: (line.sequence, line.id)):
+            heading_oos = (line.name or "").strip().lower() in oos_names
+            if line.display_type == "line_section":
+                section = new_section(line.name)
+                section_oos, subsection_oos = heading_oos, False
+                continue
+            if line.display_type == "line_subsection":
+                subsection_oos = heading_oos
+                continue
+            if line.display_type != "product":
+                continue
+            if self._agency_is_deposit_line(line):
+                deposits.append(line)
+                continue
+            if section is None:
+                section = new_section(False)
+            out_of_scope = (
+                section_oos
+                or subsection_oos
+                or any(line.sale_line_ids.mapped(lambda sol: getattr(sol, "agency_out_of_scope", False)))
+            )
+            key = "out_of_scope" if out_of_scope else "lines"
+            section[key].append(line)
+            section["out_of_scope_subtotal" if out_of_scope else "subtotal"] += line.price_subtotal
+        sections = [vals for vals in sections if vals["lines"] or vals["out_of_scope"]]
+
+        payments = []
+        if self.payment_state != "invoicing_legacy":
+            widget = self.sudo().invoice_payments_widget or {}
+            payments = [vals for vals in widget.get("content", []) if not vals.get("is_exchange")]
+
+        term = move.invoice_payment_term_id
+        terms_text = term._agency_plain_terms(date_ref=self.invoice_date or self.invoice_date_due)
+        if not term and self.invoice_date_due and self.invoice_date and self.invoice_date_due != self.invoice_date:
+            terms_text = move.env._(
+                "Due by %(date)s", date=move.env["account.payment.term"]._agency_format_date(self.invoice_date_due)
+            )
+        early_discount = False
+        if self.invoice_date and self._is_eligible_for_early_payment_discount(self.currency_id, self.invoice_date):
+            early_discount = {
+                "amount": term._get_amount_due_after_discount(self.amount_total, self.amount_tax),
+                "percent": term.discount_percentage,
+                "date": move.env["account.payment.term"]._agency_format_date(
+                    term._get_last_discount_date(self.invoice_date)
+                ),
+            }
+
+        qr_code_url = False
+        if self.display_qr_code and self.amount_residual and self.move_type == "out_invoice":
+            qr_code_url = self._generate_qr_code(silent_errors=True)
+        pay_url = False
+        if self.state == "posted" and self.amount_residual and self.move_type == "out_invoice":
+            pay_url = self.get_base_url() + self.get_portal_url()
+
+        company = self.company_id
+        return {
+            "lang": lang,
+            "sections": sections,
+            "scope_total": sum(vals["subtotal"] for vals in sections),
+            "out_of_scope_total": sum(vals["out_of_scope_subtotal"] for vals in sections),
+            "has_out_of_scope": any(vals["out_of_scope"] for vals in sections),
+            "deposits": deposits,
+            "deposits_total": sum(deposits_line.price_subtotal for deposits_line in deposits),
+            "payments": payments,
+            "paid_total": sum(vals["amount"] for vals in payments),
+            "terms_text": terms_text,
+            "due_date": self.invoice_date_due
+            and move.env["account.payment.term"]._agency_format_date(self.invoice_date_due),
+            "early_discount": early_discount,
+            "late_policy": company.with_context(lang=lang)._agency_late_payment_text(),
+            "amount_in_words": self.currency_id.with_context(lang=lang).amount_to_text(self.amount_total),
+            "qr_code_url": qr_code_url,
+            "pay_url": pay_url,
+            "bank": self.partner_bank_id,
+            "message": self.agency_invoice_message,
+        }

@@ -15,3 +15,22 @@ class ResCompany(models.Model):
         help="Sales journal of the billing run's invoices; choose one with client-coded numbers to number "
         "them per client (ACME-2026-11-0042). Empty: the default sales journal.",
     )
+
+    def _agency_late_payment_text(self):
+        """The late-payment policy in the context language: the company's own text or a standard one."""
+        self.ensure_one()
+        return self.agency_late_payment_policy or self._agency_default_late_payment_policy()
+
+    def _agency_default_late_payment_policy(self):
+        return self.env._(
+            "Late payment: invoices not paid by their due date may bear late-payment interest at the legal rate "
+            "and a fixed recovery fee, as the law allows. Please contact us before the due date if anything "
+            "on this invoice is unclear."
+        )
+
+    agency_late_payment_policy = fields.Text(
+        string="Late Payment Policy",
+        translate=True,
+        help="Printed on agency invoices under the payment terms. Empty: a standard text, in the client's "
+        "language, about late-payment interest and recovery fees.",
+    )

@@ -6,3 +6,4 @@ class ResConfigSettings(models.TransientModel):
 
     agency_billing_auto_post = fields.Boolean(related="company_id.agency_billing_auto_post", readonly=False)
     agency_billing_journal_id = fields.Many2one(related="company_id.agency_billing_journal_id", readonly=False)
+    agency_late_payment_policy = fields.Text(related="company_id.agency_late_payment_policy", readonly=False)

@@ -323,3 +323,8 @@ class ResPartner(models.Model):
         for partner, next_due in Move._read_group(upcoming, by_partner, ["invoice_date_due:min"]):
             summary[partner.id]["next_due_date"] = next_due
         return summary
+
+    def _agency_statement_data(self, date_from=None, date_to=None, company=None):
+        """The customer statement of this client (its commercial entity): see ``agency.customer.statement``."""
+        self.ensure_one()
+        return self.env["agency.customer.statement"]._get_statement_data(self, date_from, date_to, company)

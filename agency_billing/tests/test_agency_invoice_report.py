@@ -1,0 +1,271 @@
+import io
+import re
+from unittest.mock import patch
+
+from odoo import Command, fields
+from odoo.tests import HttpCase, tagged
+
+from odoo.addons.account.models.account_move import AccountMove
+
+from .common import AgencyBillingCommon
+
+try:
+    from pypdf import PdfReader
+except ImportError:  # pragma: no cover
+    PdfReader = None
+
+QR_URL = "/report/barcode/?barcode_type=QR&value=agency-test-qr&width=120&height=120"
+
+
+def _text(html):
+    """Rendered HTML as plain text with collapsed spaces (what a reader sees)."""
+    if isinstance(html, bytes):
+        html = html.decode()
+    text = re.sub(r"<[^>]+>", " ", html)
+    text = text.replace("&nbsp;", " ").replace("\xa0", " ").replace("&amp;", "&")
+    return re.sub(r"\s+", " ", text)
+
+
+@tagged("post_install", "-at_install")
+class TestAgencyInvoiceReport(AgencyBillingCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.company.write(
+            {
+                "name": "Pixel Agency",
+                "vat": "BE0477472701",
+                "email": "hello@pixel.example.com",
+                "phone": "+32 2 555 01 01",
+                "primary_color": "#123456",
+                "qr_code": True,
+            }
+        )
+        cls.report = cls.env.ref("agency_billing.action_report_agency_invoice")
+        cls.eur = cls.setup_other_currency("EUR")
+        cls.bank_account = cls.env["res.partner.bank"].create(
+            {"acc_number": "BE71 0961 2345 6769", "partner_id": cls.company.partner_id.id, "allow_out_payment": True}
+        )
+        cls.client_company.write(
+            {
+                "vat": "BE0403170701",
+                "street": "1 Road Runner Way",
+                "city": "Phoenix",
+                "phone": "+1 555 0100",
+                "ref": "CUST-77",
+                "agency_invoice_message": "Thank you for a great year together!",
+            }
+        )
+        cls.epd_term = cls.env["account.payment.term"].create(
+            {
+                "name": "30 days, 2% at 10 days",
+                "early_discount": True,
+                "discount_percentage": 2,
+                "discount_days": 10,
+                "line_ids": [Command.create({"value": "percent", "value_amount": 100, "nb_days": 30})],
+            }
+        )
+        order = cls.env["sale.order"].sudo().create({"partner_id": cls.client_company.id})
+        cls.deposit_sale_line = (
+            cls.env["sale.order.line"]
+            .sudo()
+            .create(
+                {
+                    "order_id": order.id,
+                    "name": "Deposit 30%",
+                    "is_downpayment": True,
+                    "product_uom_qty": 0,
+                    "price_unit": 300.0,
+                }
+            )
+        )
+
+    def _agency_invoice(self, currency=None, post=True, **values):
+        line = self._prepare_invoice_line
+        invoice = self._create_invoice(
+            partner_id=self.client_company.id,
+            invoice_date="2026-11-05",
+            currency_id=(currency or self.company.currency_id).id,
+            ref="PO-4711",
+            invoice_payment_term_id=self.epd_term.id,
+            partner_bank_id=self.bank_account.id,
+            invoice_line_ids=[
+                Command.create({"display_type": "line_section", "name": "Website redesign"}),
+                line(price_unit=1000.0, name="Design sprint", tax_ids=[]),
+                line(price_unit=500.0, name="Front-end build", quantity=2, tax_ids=[]),
+                Command.create({"display_type": "line_subsection", "name": "Out of scope"}),
+                line(price_unit=250.0, name="Extra landing page", tax_ids=[]),
+                Command.create({"display_type": "line_section", "name": "Brand book"}),
+                line(price_unit=800.0, name="Logo variations", tax_ids=[]),
+                Command.create({"display_type": "line_section", "name": "Down Payments"}),
+                line(
+                    price_unit=300.0,
+                    quantity=-1,
+                    name="Deposit 30%",
+                    tax_ids=[],
+                    sale_line_ids=[Command.set(self.deposit_sale_line.ids)],
+                ),
+            ],
+            post=post,
+            **values,
+        )
+        return invoice
+
+    def _render(self, invoice):
+        html, _ = self.env["ir.actions.report"]._render_qweb_html(self.report.report_name, invoice.ids)
+        return _text(html)
+
+    def test_default_report_for_clients_with_a_billing_profile(self):
+        invoice = self._agency_invoice(post=False)
+        move_send = self.env["account.move.send"]
+        self.assertEqual(move_send._get_default_pdf_report_id(invoice), self.report)
+        self.assertIn(self.report, self.env["account.move"]._get_available_invoice_template_pdf_report_ids())
+        # a client without billing profile keeps Odoo's invoice
+        other = self._create_invoice(partner_id=self.partner_a.id)
+        self.assertEqual(move_send._get_default_pdf_report_id(other), self.env.ref("account.account_invoices"))
+        # a layout chosen for the client wins
+        self.client_company.invoice_template_pdf_report_id = self.env.ref("account.account_invoices")
+        self.assertEqual(move_send._get_default_pdf_report_id(invoice), self.env.ref("account.account_invoices"))
+
+    def test_every_element_on_the_invoice(self):
+        invoice = self._agency_invoice(currency=self.eur)
+        self._register_payment(invoice, amount=500.0, currency_id=self.eur.id, payment_date="2026-11-10")
+        self.assertEqual(invoice.payment_state, "partial")
+        self.assertEqual(invoice.agency_invoice_message, "Thank you for a great year together!")
+        with patch.object(AccountMove, "_generate_qr_code", return_value=QR_URL):
+            html, _ = self.env["ir.actions.report"]._render_qweb_html(self.report.report_name, invoice.ids)
+        html = html.decode()
+        text = _text(html)
+        values = invoice._agency_invoice_report_values()
+
+        # amount due and due date first, in the company's colour, before anything else
+        self.assertEqual(invoice.amount_total, 2750.0)
+        self.assertEqual(invoice.amount_residual, 2750.0 - 500.0)
+        due_box = html.index('id="agency_amount_due_box"')
+        self.assertLess(due_box, html.index('id="agency_from"'))
+        self.assertIn("background-color: #123456", html[due_box - 200 : due_box + 200])
+        self.assertRegex(text, r"Amount due -?(?:€ )?-?\ufeff?2,250\.00(?: €)?")
+        self.assertIn("December 5, 2026", text)
+        # terms in plain words, never "Net 30"
+        self.assertIn("Due within 30 days, by December 5, 2026", text)
+        self.assertNotIn("Net 30", text)
+        # agency and client details
+        for expected in ("Pixel Agency", "BE0477472701", "hello@pixel.example.com", "+32 2 555 01 01"):
+            self.assertIn(expected, text)
+        for expected in ("Acme Corp", "BE0403170701", "1 Road Runner Way", "billing@acme.example.com", "+1 555 0100"):
+            self.assertIn(expected, text)
+        self.assertIn("PO number PO-4711", text)
+        self.assertIn("CUST-77", text)
+        self.assertIn(f"Invoice number {invoice.name}", text)
+        self.assertIn("Invoice date 11/05/2026", text)
+        # work by project with subtotals, out of scope apart
+        self.assertEqual([s["name"] for s in values["sections"]], ["Website redesign", "Brand book"])
+        self.assertEqual(values["sections"][0]["subtotal"], 2000.0)
+        self.assertEqual(values["sections"][0]["out_of_scope_subtotal"], 250.0)
+        self.assertEqual(values["sections"][1]["subtotal"], 800.0)
+        self.assertRegex(text, r"Subtotal Website redesign -?(?:€ )?-?\ufeff?2,000\.00(?: €)?")
+        self.assertRegex(text, r"Subtotal Brand book -?(?:€ )?-?\ufeff?800\.00(?: €)?")
+        self.assertRegex(
+            text, r"Out of scope.*Extra landing page.*Out-of-scope subtotal -?(?:€ )?-?\ufeff?250\.00(?: €)?"
+        )
+        self.assertRegex(
+            text, r"Agreed scope -?(?:€ )?-?\ufeff?2,800\.00(?: €)? Out-of-scope work -?(?:€ )?-?\ufeff?250\.00(?: €)?"
+        )
+        self.assertLess(text.index("Front-end build"), text.index("Extra landing page"))
+        # deposit and payment deducted
+        self.assertRegex(text, r"Deposit already invoiced: Deposit 30% -?(?:€ )?-?\ufeff?300\.00(?: €)?")
+        self.assertRegex(text, r"Paid on 11/10/2026 -? ?(?:€ )?-?\ufeff?500\.00(?: €)?")
+        # foreign currency: amounts in euros
+        self.assertEqual(invoice.currency_id, self.eur)
+        self.assertIn("€", text)
+        # late-payment policy (the early-payment discount ends with a first payment, as in Odoo)
+        self.assertNotIn("Early payment discount", text)
+        self.assertIn("late-payment interest", text)
+        self.company.agency_late_payment_policy = "Late payments bear 8% interest a year."
+        self.assertIn("Late payments bear 8% interest a year.", self._render(invoice))
+        # how to pay: bank account, payment reference, QR code, pay link
+        self.assertIn("BE71 0961 2345 6769", text)
+        self.assertIn(f"Payment reference: {invoice.payment_reference}", text)
+        self.assertIn(QR_URL.replace("&", "&amp;"), html)
+        self.assertIn(invoice.get_portal_url(), html.replace("&amp;", "&"))
+        self.assertIn("Pay online", text)
+        # amount in words and the message
+        self.assertIn("Total in words: " + self.eur.amount_to_text(invoice.amount_total), text)
+        self.assertIn("Thank you for a great year together!", text)
+
+    def test_early_payment_discount(self):
+        invoice = self._agency_invoice(currency=self.eur)
+        text = self._render(invoice)
+        self.assertRegex(
+            text, r"Early payment discount: pay -?(?:€ )?-?\ufeff?2,695\.00(?: €)? instead if paid by November 15, 2026"
+        )
+
+    def test_invoice_message_of_the_invoice(self):
+        invoice = self._agency_invoice(post=False, agency_invoice_message="Happy holidays from the whole team")
+        text = self._render(invoice)
+        self.assertIn("Happy holidays from the whole team", text)
+        self.assertNotIn("Thank you for a great year together!", text)
+        # no payment yet, no deposit: nothing deducted but the deposit line
+        self.assertNotIn("Paid on", text)
+
+    def test_no_qr_code_when_not_supported(self):
+        invoice = self._agency_invoice()
+        with patch.object(AccountMove, "_generate_qr_code", return_value=None):
+            html, _ = self.env["ir.actions.report"]._render_qweb_html(self.report.report_name, invoice.ids)
+        self.assertNotIn('id="agency_qr_code"', html.decode())
+
+    def test_french_client_gets_french_terms(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["agency_billing"], ["fr_FR"], overwrite=True)
+        self.client_company.lang = "fr_FR"
+        invoice = self._agency_invoice()
+        text = self._render(invoice)
+        self.assertIn("Payable sous 30 jours, au plus tard le 5 décembre 2026", text)
+        self.assertIn("Montant dû", text)
+        self.assertIn("Date d'échéance", text)
+        self.assertNotIn("Due within 30 days", text)
+        self.assertIn(invoice.currency_id.with_context(lang="fr_FR").amount_to_text(invoice.amount_total), text)
+        self.assertEqual(fields.Date.to_string(invoice.invoice_date), "2026-11-05")
+
+
+@tagged("post_install", "-at_install")
+class TestAgencyInvoicePdf(TestAgencyInvoiceReport, HttpCase):
+    """A real PDF through wkhtmltopdf (an HttpCase: wkhtmltopdf loads the report's assets from the server)."""
+
+    # the HTML tests run once, in the class above
+    test_default_report_for_clients_with_a_billing_profile = None
+    test_every_element_on_the_invoice = None
+    test_invoice_message_of_the_invoice = None
+    test_early_payment_discount = None
+    test_no_qr_code_when_not_supported = None
+    test_french_client_gets_french_terms = None
+
+    def test_real_pdf(self):
+        if PdfReader is None:
+            self.skipTest("pypdf is not installed")
+        invoice = self._agency_invoice()
+        pdf, kind = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(self.report.report_name, invoice.ids)
+        )
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        self.assertEqual(len(PdfReader(io.BytesIO(pdf)).pages), 1)
+        # a long invoice (25 more lines) runs over two pages
+        long_invoice = self._agency_invoice(post=False)
+        long_invoice.write(
+            {
+                "invoice_line_ids": [
+                    self._prepare_invoice_line(price_unit=10.0, name=f"Content update {index}", tax_ids=[])
+                    for index in range(25)
+                ]
+            }
+        )
+        pdf, _ = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(self.report.report_name, long_invoice.ids)
+        )
+        self.assertEqual(len(PdfReader(io.BytesIO(pdf)).pages), 2)
