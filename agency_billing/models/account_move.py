@@ -91,23 +91,18 @@ class AccountMove(models.Model):
 
     agency_invoice_message = fields.Text(
         string="Message to the Client",
-        compute="_compute_agency_invoice_message",
-        store=True,
-        readonly=False,
-        precompute=True,
+        copy=False,
         help="Personal message or thank-you note printed on the agency invoice. "
-        "Defaults to the client's invoice message, in the client's language.",
+        "Empty: the client's invoice message, in the client's language.",
     )
 
-    @api.depends("partner_id")
-    def _compute_agency_invoice_message(self):
-        for move in self:
-            partner = move.partner_id.commercial_partner_id
-            if not move.is_sale_document(include_receipts=True) or not partner:
-                move.agency_invoice_message = move.agency_invoice_message or False
-                continue
-            lang = move.partner_id.lang or partner.lang
-            move.agency_invoice_message = partner.with_context(lang=lang).agency_invoice_message
+    def _agency_invoice_message(self):
+        """The message printed on the invoice: its own, or else the client's (in the client's language)."""
+        self.ensure_one()
+        if self.agency_invoice_message:
+            return self.agency_invoice_message
+        partner = self.partner_id.commercial_partner_id
+        return partner.with_context(lang=self.partner_id.lang or partner.lang).agency_invoice_message or False
 
     @api.model
     def _agency_out_of_scope_headings(self):
@@ -197,7 +192,9 @@ class AccountMove(models.Model):
         if self.display_qr_code and self.amount_residual and self.move_type == "out_invoice":
             qr_code_url = self._generate_qr_code(silent_errors=True)
         pay_url = False
-        if self.state == "posted" and self.amount_residual and self.move_type == "out_invoice":
+        # the portal link needs an access token: made here unless the cursor is read-only
+        can_link = self.access_token or not self.env.cr.readonly
+        if can_link and self.state == "posted" and self.amount_residual and self.move_type == "out_invoice":
             pay_url = self.get_base_url() + self.get_portal_url()
 
         company = self.company_id
@@ -220,5 +217,5 @@ class AccountMove(models.Model):
             "qr_code_url": qr_code_url,
             "pay_url": pay_url,
             "bank": self.partner_bank_id,
-            "message": self.agency_invoice_message,
+            "message": self._agency_invoice_message(),
         }

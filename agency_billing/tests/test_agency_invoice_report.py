@@ -120,6 +120,8 @@ class TestAgencyInvoiceReport(AgencyBillingCommon):
         invoice = self._agency_invoice(post=False)
         move_send = self.env["account.move.send"]
         self.assertEqual(move_send._get_default_pdf_report_id(invoice), self.report)
+        action = invoice.with_context(discard_logo_check=True).action_print_pdf()
+        self.assertEqual(action["report_name"], "agency_billing.report_agency_invoice")
         self.assertIn(self.report, self.env["account.move"]._get_available_invoice_template_pdf_report_ids())
         # a client without billing profile keeps Odoo's invoice
         other = self._create_invoice(partner_id=self.partner_a.id)
@@ -132,7 +134,7 @@ class TestAgencyInvoiceReport(AgencyBillingCommon):
         invoice = self._agency_invoice(currency=self.eur)
         self._register_payment(invoice, amount=500.0, currency_id=self.eur.id, payment_date="2026-11-10")
         self.assertEqual(invoice.payment_state, "partial")
-        self.assertEqual(invoice.agency_invoice_message, "Thank you for a great year together!")
+        self.assertEqual(invoice._agency_invoice_message(), "Thank you for a great year together!")
         with patch.object(AccountMove, "_generate_qr_code", return_value=QR_URL):
             html, _ = self.env["ir.actions.report"]._render_qweb_html(self.report.report_name, invoice.ids)
         html = html.decode()
