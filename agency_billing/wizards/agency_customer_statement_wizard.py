@@ -5,7 +5,7 @@ class AgencyCustomerStatementWizard(models.TransientModel):
     _name = "agency.customer.statement.wizard"
     _description = "Customer Statement"
 
-    partner_id = fields.Many2one("res.partner", string="Customer", required=True, domain=[("is_company", "=", True)])
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, domain=[("parent_id", "=", False)])
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     date_from = fields.Date(string="From", required=True)
     date_to = fields.Date(string="To", required=True, default=fields.Date.context_today)
