@@ -230,6 +230,24 @@ class TestAgencyInvoiceReport(AgencyBillingCommon):
         self.assertIn(invoice.currency_id.with_context(lang="fr_FR").amount_to_text(invoice.amount_total), text)
         self.assertEqual(fields.Date.to_string(invoice.invoice_date), "2026-11-05")
 
+    def test_shipped_languages(self):
+        """Norwegian, Korean and Chinese clients read the terms and the document's labels in their language."""
+        expected = {
+            "nb_NO": ("Forfaller innen 30 dager, senest", "Å betale", "Betalingsbetingelser"),
+            "ko_KR": ("30일 이내 결제", "결제할 금액", "결제 조건"),
+            "zh_CN": ("30 天内付款，最迟", "应付金额", "付款条件"),
+        }
+        invoice = self._agency_invoice()
+        for lang, texts in expected.items():
+            with self.subTest(lang=lang):
+                self.env["res.lang"]._activate_lang(lang)
+                self.env["ir.module.module"]._load_module_terms(["agency_billing"], [lang], overwrite=True)
+                self.client_company.lang = lang
+                text = self._render(invoice)
+                for expected_text in texts:
+                    self.assertIn(expected_text, text)
+                self.assertNotIn("Due within", text)
+
 
 @tagged("post_install", "-at_install")
 class TestAgencyInvoicePdf(TestAgencyInvoiceReport, HttpCase):
@@ -242,6 +260,7 @@ class TestAgencyInvoicePdf(TestAgencyInvoiceReport, HttpCase):
     test_early_payment_discount = None
     test_no_qr_code_when_not_supported = None
     test_french_client_gets_french_terms = None
+    test_shipped_languages = None
 
     def test_real_pdf(self):
         if PdfReader is None:
