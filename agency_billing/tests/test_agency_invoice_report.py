@@ -211,6 +211,16 @@ class TestAgencyInvoiceReport(AgencyBillingCommon):
         # no payment yet, no deposit: nothing deducted but the deposit line
         self.assertNotIn("Paid on", text)
 
+    def test_credit_note(self):
+        invoice = self._agency_invoice()
+        refund = invoice._reverse_moves()
+        refund.action_post()
+        text = self._render(refund)
+        self.assertIn("Credit Note", text)
+        self.assertIn("Amount credited", text)
+        self.assertNotIn("Due date", text)
+        self.assertIn("Website redesign", text)
+
     def test_no_qr_code_when_not_supported(self):
         invoice = self._agency_invoice()
         with patch.object(AccountMove, "_generate_qr_code", return_value=None):
@@ -261,6 +271,7 @@ class TestAgencyInvoicePdf(TestAgencyInvoiceReport, HttpCase):
     test_no_qr_code_when_not_supported = None
     test_french_client_gets_french_terms = None
     test_shipped_languages = None
+    test_credit_note = None
 
     def test_real_pdf(self):
         if PdfReader is None:
