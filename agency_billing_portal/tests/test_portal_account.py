@@ -63,3 +63,15 @@ class TestPortalAccount(AgencyBillingCommon, HttpCase):
         page = self.url_open("/my").text
         self.assertIn("1,500.00", page)
         self.assertNotIn("7,777.00", page)
+
+    @freeze_time("2026-11-22")
+    def test_invoice_shown_in_the_agency_layout(self):
+        """A billed client sees its invoice on the portal as it is printed: the agency invoice."""
+        self.client_company.agency_billing_policy = "retainer"
+        self.authenticate(self.portal_user.login, self.portal_user.login)
+        page = self.url_open(f"/my/invoices/{self.overdue_invoice.id}?report_type=html").text
+        self.assertIn("agency_invoice", page)
+        self.assertIn("1,000.00", page)
+        # another client's invoice stays out of reach
+        response = self.url_open(f"/my/invoices/{self.other_invoice.id}?report_type=html")
+        self.assertNotIn("7,777.00", response.text)
