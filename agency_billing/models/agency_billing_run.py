@@ -261,9 +261,9 @@ class AgencyBillingRun(models.Model):
         """Plan the billing of ``partners``: a list of plans, one per future invoice or per reason
         for leaving something out. A plan is a dict (see ``_plan_to_line_vals``)."""
         self.ensure_one()
-        lines_by_partner = self._get_sale_lines(partners).grouped(
-            lambda line: line.order_id.partner_id.commercial_partner_id
-        )
+        sale_lines = self._get_sale_lines(partners)
+        sale_lines.order_id.fetch(["order_line"])  # one query for the whole batch, not one per client
+        lines_by_partner = sale_lines.grouped(lambda line: line.order_id.partner_id.commercial_partner_id)
         previous = self._get_previous_amounts(partners)
         plans = []
         for partner in partners:
@@ -484,7 +484,9 @@ class AgencyBillingRun(models.Model):
         for plan in [plan for plan in plans if plan["state"] == "to_bill" and plan.get("deposit_order")]:
             self._bill_deposit(plan)
         to_bill = [plan for plan in plans if plan["state"] == "to_bill"]
+        analytic_models = self._has_analytic_models()
         for plan in to_bill:
+            plan["analytic_models"] = analytic_models
             try:
                 plan["invoice_vals"] = self._prepare_invoice_vals(plan)
             except Exception as error:
@@ -570,7 +572,106 @@ class AgencyBillingRun(models.Model):
                 **({"journal_id": journal.id} if (journal := self.company_id.agency_billing_journal_id) else {}),
             }
         )
+        if not plan.get("analytic_models", True):
+            self._set_line_analytics(vals)
+        self._set_line_amounts(vals)
         return vals
+
+    def _has_analytic_models(self):
+        """Whether analytic distribution models may apply to the run's invoice lines."""
+        return bool(
+            self.env["account.analytic.distribution.model"].search_count(
+                [("company_id", "in", [self.company_id.id, False])], limit=1
+            )
+        )
+
+    def _set_line_analytics(self, vals):
+        """Without analytic distribution models, give the invoice lines the distribution Odoo would
+        compute for them (their order line's) instead of letting Odoo look for models line by line."""
+        SaleLine = self.env["sale.order.line"]
+        for command in vals.get("invoice_line_ids", []):
+            line_vals = command[2]
+            if command[0] != Command.CREATE or line_vals.get("display_type", "product") != "product":
+                continue
+            if "analytic_distribution" not in line_vals:
+                sale_line_ids = [link[1] for link in line_vals.get("sale_line_ids", []) if link[0] == Command.LINK]
+                line_vals["analytic_distribution"] = SaleLine.browse(sale_line_ids[:1]).analytic_distribution or False
+
+    def _set_line_amounts(self, vals):
+        """Give the invoice lines their amounts as Odoo's tax engine computes them on the invoice.
+
+        Odoo creates invoice lines at zero and then writes each of them again with its amounts and
+        tax tags (the tax sync of ``account.move``), which is most of the cost of billing many lines.
+        With the amounts already right, that sync finds nothing to write. All or nothing: only
+        customer invoices in the company's currency without cash basis taxes, every line computed by
+        ``account.tax``'s own helpers; Odoo still computes the tax lines and checks the base lines.
+        """
+        company = self.company_id
+        currency = self.env["res.currency"].browse(vals.get("currency_id"))
+        if vals.get("move_type", "out_invoice") != "out_invoice" or currency != company.currency_id:
+            return
+        lines_vals = [command[2] for command in vals.get("invoice_line_ids", []) if command[0] == Command.CREATE]
+        product_vals = [line_vals for line_vals in lines_vals if line_vals.get("display_type", "product") == "product"]
+        AccountTax = self.env["account.tax"]
+        # one prefetch for the products and taxes of all the lines, not a query per line
+        product_ids = {line_vals.get("product_id") for line_vals in product_vals} - {None, False}
+        products = self.env["product.product"].browse(product_ids)
+        product_by_id = {product.id: product for product in products}
+        tax_ids_by_line = [self._command_ids(line_vals.get("tax_ids") or []) for line_vals in product_vals]
+        if None in tax_ids_by_line:
+            return
+        all_taxes = AccountTax.browse({tax_id for tax_ids in tax_ids_by_line for tax_id in tax_ids})
+        tax_by_id = {tax.id: tax for tax in all_taxes}
+        base_lines = []
+        for line_vals, tax_ids in zip(product_vals, tax_ids_by_line, strict=True):
+            taxes = AccountTax.union(*(tax_by_id[tax_id] for tax_id in tax_ids))
+            if any(tax.tax_exigibility == "on_payment" for tax in taxes.flatten_taxes_hierarchy()):
+                return
+            base_lines.append(
+                AccountTax._prepare_base_line_for_taxes_computation(
+                    None,
+                    product_id=product_by_id.get(line_vals.get("product_id"), products.browse()),
+                    tax_ids=taxes,
+                    price_unit=line_vals.get("price_unit", 0.0),
+                    quantity=line_vals.get("quantity", 0.0),
+                    discount=line_vals.get("discount", 0.0),
+                    currency_id=currency,
+                    rate=1.0,
+                    sign=-1,
+                    is_refund=False,
+                    extra_tax_data=line_vals.get("extra_tax_data"),
+                )
+            )
+        AccountTax._add_tax_details_in_base_lines(base_lines, company)
+        AccountTax._round_base_lines_tax_details(base_lines, company)
+        AccountTax._add_accounting_data_in_base_lines_tax_details(base_lines, company)
+        for line_vals, base_line in zip(product_vals, base_lines, strict=True):
+            details = base_line["tax_details"]
+            amount = details["total_excluded_currency"] + details["delta_total_excluded_currency"]
+            balance = details["total_excluded"] + details["delta_total_excluded"]
+            line_vals.update(
+                {
+                    "amount_currency": -currency.round(amount),
+                    "balance": -company.currency_id.round(balance),
+                    "tax_tag_ids": [Command.set(base_line["tax_tag_ids"].ids)],
+                }
+            )
+        for line_vals in lines_vals:
+            if line_vals.get("display_type") in ("line_section", "line_subsection", "line_note"):
+                line_vals.update({"amount_currency": 0.0, "balance": 0.0})  # or Odoo writes it again
+
+    @api.model
+    def _command_ids(self, commands):
+        """The ids set by x2many commands made of SET and LINK only, else None."""
+        ids = []
+        for command in commands:
+            if command[0] == Command.SET:
+                ids = list(command[2])
+            elif command[0] == Command.LINK:
+                ids.append(command[1])
+            else:
+                return None
+        return ids
 
     def _prepare_invoice_lines(self, items):
         by_project = defaultdict(list)

@@ -1,9 +1,14 @@
+import copy
+from unittest.mock import patch
+
 from odoo.tests import tagged
+
+from odoo.addons.account.models.account_move_line import AccountMoveLine
 
 from .test_billing_run import BillingRunCommon
 
-# Queries to bill one client, the same for N and 2N lines (measured: 114 at 12 lines, 112 at 24)
-QUERY_BUDGET = 114
+# Queries to bill one client, the same for N and 2N lines (measured: 117 at 12 lines, 116 at 24)
+QUERY_BUDGET = 117
 
 
 @tagged("post_install", "-at_install")
@@ -36,3 +41,121 @@ class TestBillingRunPerformance(BillingRunCommon):
         """Billing a client with 2N lines (3 projects) costs no more queries than with N lines."""
         self._bill_within_budget(self._client_with_lines("Small", 4), 12)
         self._bill_within_budget(self._client_with_lines("Large", 8), 24)
+
+    def _untaxed_client(self):
+        """A client billed without taxes: Odoo keeps the line amounts it is given as they are."""
+        client = self.env["res.partner"].create(
+            {"name": "Untaxed", "is_company": True, "agency_billing_policy": "time_materials"}
+        )
+        order = self._order(client, self.project_web, [(self.hours, 7, 3), (self.fixed, 1, 0)])
+        order.order_line[0].write({"price_unit": 33.33, "discount": 7.5})
+        order.order_line[1].write({"price_unit": 1234.56, "discount": 12.25})
+        return client
+
+    def _taxed_client(self):
+        """A client whose orders have taxes (excluded and included), discounts and awkward prices."""
+        client = self.env["res.partner"].create(
+            {"name": "Taxed", "is_company": True, "agency_billing_policy": "time_materials"}
+        )
+        tax_excluded = self.company_data["default_tax_sale"]
+        tax_included = self.env["account.tax"].create(
+            {"name": "Included 21%", "amount": 21, "type_tax_use": "sale", "price_include_override": "tax_included"}
+        )
+        order = self._order(client, self.project_web, [(self.hours, 7, 3), (self.hours, 5, 5), (self.fixed, 1, 0)])
+        for line, (price, discount, taxes) in zip(
+            order.order_line,
+            [(33.33, 7.5, tax_excluded), (19.99, 0, tax_excluded + tax_included), (1234.56, 12.25, tax_included)],
+            strict=True,
+        ):
+            line.write({"price_unit": price, "discount": discount, "tax_ids": [(6, 0, taxes.ids)]})
+        self._order(client, self.project_brand, [(self.hours, 3, 2.5)])
+        return client
+
+    def test_invoice_amounts_are_odoos(self):
+        """The run gives invoice lines their amounts up front (so that Odoo does not write every line
+        again): they are exactly those Odoo computes itself, taxes and totals included, whatever the
+        rounding method, and no line is written again."""
+        clients = self._taxed_client() + self._untaxed_client()
+        written = []  # display types of the lines whose amounts Odoo writes again
+        original_write = AccountMoveLine.write
+
+        def write(lines, vals):
+            if vals.keys() & {"balance", "amount_currency"}:
+                written.extend(lines.mapped("display_type"))
+            return original_write(lines, vals)
+
+        for client, rounding in [
+            (client, rounding) for client in clients for rounding in ("round_per_line", "round_globally")
+        ]:
+            with self.subTest(client=client.name, rounding=rounding):
+                self.env.company.tax_calculation_rounding_method = rounding
+                run = self.env["agency.billing.run"].create({"date": "2026-11-05"})
+                [plan] = [plan for plan in run._plan_partners(client) if plan["state"] == "to_bill"]
+                ours = run._prepare_invoice_vals(plan)
+                odoos = copy.deepcopy(ours)
+                odoos["agency_billing_key"] = False
+                for command in odoos["invoice_line_ids"]:
+                    for fname in ("amount_currency", "balance", "tax_tag_ids"):
+                        command[2].pop(fname, None)
+                self.assertTrue(any("balance" in command[2] for command in ours["invoice_line_ids"]))
+                Move = self.env["account.move"].with_context(default_move_type="out_invoice")
+                written.clear()
+                with patch.object(AccountMoveLine, "write", write):
+                    invoice = Move.create(ours)
+                if rounding == "round_per_line":  # rounded globally, Odoo compares its unrounded floats and writes
+                    self.assertFalse(written, "Odoo had to write the lines again")
+                reference = Move.create(odoos)
+                self.assertRecordValues(
+                    invoice.line_ids.sorted(lambda line: (line.display_type, line.sequence, line.balance)),
+                    [
+                        {
+                            "display_type": line.display_type,
+                            "name": line.name,
+                            "balance": line.balance,
+                            "amount_currency": line.amount_currency,
+                            "price_subtotal": line.price_subtotal,
+                            "price_total": line.price_total,
+                            "tax_tag_ids": line.tax_tag_ids.ids,
+                            "tax_ids": line.tax_ids.ids,
+                        }
+                        for line in reference.line_ids.sorted(
+                            lambda line: (line.display_type, line.sequence, line.balance)
+                        )
+                    ],
+                )
+                self.assertRecordValues(
+                    invoice,
+                    [
+                        {
+                            "amount_untaxed": reference.amount_untaxed,
+                            "amount_tax": reference.amount_tax,
+                            "amount_total": reference.amount_total,
+                        }
+                    ],
+                )
+                self.assertEqual(bool(invoice.amount_tax), client.name == "Taxed")
+                (invoice + reference).unlink()
+
+    def test_invoice_analytics_are_odoos(self):
+        """Without distribution models the run gives lines their order line's distribution itself;
+        with models, Odoo still applies them."""
+        plan = self.env["account.analytic.plan"].create({"name": "Departments"})
+        design, marketing = self.env["account.analytic.account"].create(
+            [{"name": name, "plan_id": plan.id} for name in ("Design", "Marketing")]
+        )
+        client = self.env["res.partner"].create(
+            {"name": "No project", "is_company": True, "agency_billing_policy": "time_materials"}
+        )
+        order = self._order(client, False, [(self.hours, 4, 4), (self.fixed, 1, 0)])
+        order.order_line[0].analytic_distribution = {str(design.id): 100}
+        run = self._run(partners=client, date="2026-11-05")
+        lines = run.invoice_ids.invoice_line_ids.filtered("product_id").sorted("price_unit")
+        self.assertEqual(lines.mapped("analytic_distribution"), [{str(design.id): 100}, False])
+
+        self.env["account.analytic.distribution.model"].create(
+            {"product_id": self.fixed.id, "analytic_distribution": {str(marketing.id): 100}}
+        )
+        self._order(client, False, [(self.fixed, 1, 0)])
+        run = self._run(partners=client, date="2026-12-05")
+        line = run.invoice_ids.invoice_line_ids.filtered("product_id")
+        self.assertEqual(line.analytic_distribution, {str(marketing.id): 100})
