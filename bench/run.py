@@ -67,6 +67,7 @@ def generate(args):
             for i in range(args.lines_per_project)
         ]
     )
+    plan = env["account.analytic.plan"].create({"name": "Projects"})
     for start in range(0, args.clients, 50):
         count = min(50, args.clients - start)
         clients = env["res.partner"].create(
@@ -80,11 +81,22 @@ def generate(args):
                 for i in range(count)
             ]
         )
+        # as at an agency, each project has its analytic account (the accountant's project reports)
+        names = [f"{client.name} project {p}" for client in clients for p in range(args.projects)]
+        accounts = env["account.analytic.account"].create([{"name": name, "plan_id": plan.id} for name in names])
         projects = env["project.project"].create(
             [
-                {"name": f"{client.name} project {p}", "partner_id": client.id, "allow_billable": True}
-                for client in clients
-                for p in range(args.projects)
+                {
+                    "name": name,
+                    "partner_id": client.id,
+                    "allow_billable": True,
+                    "account_id": account.id,
+                }
+                for (name, account), client in zip(
+                    zip(names, accounts, strict=True),
+                    [client for client in clients for _p in range(args.projects)],
+                    strict=True,
+                )
             ]
         )
         orders = env["sale.order"].create(
