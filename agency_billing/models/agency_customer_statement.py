@@ -231,22 +231,20 @@ class AgencyCustomerStatement(models.AbstractModel):
             date_to=data["date_to"],
             currency=block["currency"].name,
         )
+        document_labels = (
+            self.env._("Date"),
+            self.env._("Number"),
+            self.env._("Type"),
+            self.env._("Reference"),
+            self.env._("Due date"),
+        )
         rows = [
             [(title, "title")],
             [subtitle],
             [],
             [
                 (label, "bold")
-                for label in (
-                    self.env._("Date"),
-                    self.env._("Number"),
-                    self.env._("Type"),
-                    self.env._("Reference"),
-                    self.env._("Due date"),
-                    self.env._("Debit"),
-                    self.env._("Credit"),
-                    self.env._("Balance"),
-                )
+                for label in (*document_labels, self.env._("Debit"), self.env._("Credit"), self.env._("Balance"))
             ],
             [None, (self.env._("Opening balance"), "bold"), *[None] * 5, (block["opening_balance"], "money_bold")],
         ]
@@ -267,18 +265,7 @@ class AgencyCustomerStatement(models.AbstractModel):
             [None, (self.env._("Closing balance"), "bold"), *[None] * 5, (block["closing_balance"], "money_bold")],
             [],
             [(self.env._("Open items"), "title")],
-            [
-                (label, "bold")
-                for label in (
-                    self.env._("Date"),
-                    self.env._("Number"),
-                    self.env._("Type"),
-                    self.env._("Reference"),
-                    self.env._("Due date"),
-                    self.env._("Days late"),
-                    self.env._("Open"),
-                )
-            ],
+            [(label, "bold") for label in (*document_labels, self.env._("Days late"), self.env._("Open"))],
         ]
         rows += [
             [

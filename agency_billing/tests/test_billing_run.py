@@ -60,6 +60,16 @@ class BillingRunCommon(AgencyBillingCommon):
                     line.qty_delivered = delivered
         return order
 
+    def _two_clients_to_bill(self, other_hours=10):
+        """Acme (10 hours) and Globex (``other_hours`` hours), both billed on time and materials."""
+        self.client_company.agency_billing_policy = "time_materials"
+        other = self.env["res.partner"].create(
+            {"name": "Globex", "is_company": True, "agency_billing_policy": "time_materials"}
+        )
+        self._order(self.client_company, self.project_web, [(self.hours, 10, 10)])
+        self._order(other, False, [(self.hours, other_hours, other_hours)])
+        return other
+
     def _run(self, date="2026-11-05", partners=None, bill=True):
         run = self.env["agency.billing.run"].create(
             {"date": date, "partner_ids": [(6, 0, (partners or self.client_company).ids)]}
@@ -202,12 +212,7 @@ class TestBillingRun(BillingRunCommon):
         self.assertEqual(len(invoice.line_ids.filtered(lambda line: line.display_type == "payment_term")), 2)
 
     def test_one_broken_client_fails_alone(self):
-        self.client_company.agency_billing_policy = "time_materials"
-        other = self.env["res.partner"].create(
-            {"name": "Globex", "is_company": True, "agency_billing_policy": "time_materials"}
-        )
-        self._order(self.client_company, self.project_web, [(self.hours, 10, 10)])
-        self._order(other, False, [(self.hours, 10, 10)])
+        other = self._two_clients_to_bill()
         original = AgencyBillingRun._prepare_invoice_vals
 
         def broken(run, plan):
@@ -226,12 +231,7 @@ class TestBillingRun(BillingRunCommon):
         self.assertEqual(self._line(retry, other).state, "billed")
 
     def test_failure_at_creation_falls_back_to_one_by_one(self):
-        self.client_company.agency_billing_policy = "time_materials"
-        other = self.env["res.partner"].create(
-            {"name": "Globex", "is_company": True, "agency_billing_policy": "time_materials"}
-        )
-        self._order(self.client_company, self.project_web, [(self.hours, 10, 10)])
-        self._order(other, False, [(self.hours, 10, 10)])
+        other = self._two_clients_to_bill()
         original = AgencyBillingRun._prepare_invoice_vals
 
         def bad_vals(run, plan):

@@ -44,12 +44,7 @@ class TestBillingRunPolicies(BillingRunCommon):
 
     def test_rerun_of_a_period_bills_nothing_twice_and_drops_nothing(self):
         """A run killed after billing some clients: the next run bills the others, and only them."""
-        self.client_company.agency_billing_policy = "time_materials"
-        other = self.env["res.partner"].create(
-            {"name": "Globex", "is_company": True, "agency_billing_policy": "time_materials"}
-        )
-        self._order(self.client_company, self.project_web, [(self.hours, 10, 10)])
-        self._order(other, False, [(self.hours, 5, 5)])
+        other = self._two_clients_to_bill(other_hours=5)
         first = self._run()  # as if killed before reaching Globex
         second = self._run(partners=self.client_company | other)
         self.assertEqual(self._line(second).reason, "already_billed")
