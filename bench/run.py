@@ -9,8 +9,9 @@
    identical data, and in a fresh process per side:
    - ours: `agency.billing.run.action_bill()` for all the clients,
    - Odoo's: `sale.advance.payment.inv` (delivered lines, consolidated billing) on all the orders;
-3. prints invoices per second for both, their ratio, SQL queries per invoice and peak memory
-   (the median of the runs).
+3. prints invoices per second for both, their ratio, SQL queries per invoice, CPU time and peak
+   memory: medians of the runs, and the ratio as the median of each run's own ratio (the two
+   sides of a run are measured back to back, the first side alternating from run to run).
 """
 
 import argparse
@@ -134,6 +135,7 @@ def measure(args):
     cr.commit()
     queries_before = cr.sql_log_count
     started = time.perf_counter()
+    cpu_started = time.process_time()
     if args.side == "ours":
         run = env["agency.billing.run"].create({"date": time.strftime("%Y-%m-%d")})
         run.action_bill()
@@ -154,6 +156,7 @@ def measure(args):
     env.flush_all()
     cr.commit()
     elapsed = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
     queries = cr.sql_log_count - queries_before
     lines = len(invoices.invoice_line_ids.filtered("product_id"))
     result = {
@@ -162,6 +165,7 @@ def measure(args):
         "invoices": len(invoices),
         "lines": lines,
         "seconds": elapsed,
+        "cpu_seconds": cpu,
         "queries": queries,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
@@ -232,9 +236,14 @@ def main():
         )
         generate(args)
 
+    if args.runs < 1:
+        print(f"{args.db} is ready; --runs 0 measures nothing")
+        return None
     results = {"ours": [], "odoo": []}
+    ratios = []  # each run's own ratio: both sides measured back to back, so they share the machine's mood
     for run in range(args.runs):
-        for side in ("ours", "odoo"):
+        # alternate which side goes first, so that a drift of the machine favours neither
+        for side in ("ours", "odoo") if run % 2 == 0 else ("odoo", "ours"):
             copy = f"{args.db}_{side}"
             psql(args.config, f'DROP DATABASE IF EXISTS "{copy}"')
             psql(args.config, f'CREATE DATABASE "{copy}" TEMPLATE "{args.db}"')
@@ -243,9 +252,12 @@ def main():
             results[side].append(result)
             print(
                 f"  run {run + 1} {side:4}: {result['invoices']} invoices, {result['lines']} lines "
-                f"in {result['seconds']:.1f} s",
+                f"in {result['seconds']:.1f} s ({result['cpu_seconds']:.1f} s CPU)",
                 flush=True,
             )
+        ours, odoo = results["ours"][-1], results["odoo"][-1]
+        ratios.append((ours["invoices"] / ours["seconds"]) / (odoo["invoices"] / odoo["seconds"]))
+        print(f"  run {run + 1} ratio: {ratios[-1]:.2f}x", flush=True)
 
     def median(side, key):
         return statistics.median(r[key] for r in results[side])
@@ -256,11 +268,14 @@ def main():
     print(f"{'invoices':24}{median('ours', 'invoices'):>14.0f}{median('odoo', 'invoices'):>14.0f}")
     print(f"{'invoice lines':24}{median('ours', 'lines'):>14.0f}{median('odoo', 'lines'):>14.0f}")
     print(f"{'seconds (median)':24}{median('ours', 'seconds'):>14.1f}{median('odoo', 'seconds'):>14.1f}")
+    print(f"{'CPU seconds (median)':24}{median('ours', 'cpu_seconds'):>14.1f}{median('odoo', 'cpu_seconds'):>14.1f}")
     print(f"{'invoices per second':24}{rate['ours']:>14.2f}{rate['odoo']:>14.2f}")
     qpi = {side: median(side, "queries") / max(median(side, "invoices"), 1) for side in results}
     print(f"{'SQL queries per invoice':24}{qpi['ours']:>14.1f}{qpi['odoo']:>14.1f}")
     print(f"{'peak memory (MB)':24}{median('ours', 'peak_rss_mb'):>14.0f}{median('odoo', 'peak_rss_mb'):>14.0f}")
-    print(f"ratio (billing run / Odoo wizard, invoices per second): {rate['ours'] / rate['odoo']:.2f}x")
+    print(f"ratio (billing run / Odoo wizard, invoices per second): {statistics.median(ratios):.2f}x")
+    print(f"  median of the {len(ratios)} runs' ratios ({', '.join(f'{r:.2f}' for r in ratios)});")
+    print(f"  ratio of the median rates: {rate['ours'] / rate['odoo']:.2f}x")
     return None
 
 
