@@ -485,18 +485,19 @@ class AgencyBillingRun(models.Model):
             self._bill_deposit(plan)
         to_bill = [plan for plan in plans if plan["state"] == "to_bill"]
         analytic_models = self._has_analytic_models()
+        prototypes = {}  # Odoo's values for lines of the same kind, shared by the batch's invoices
         for plan in to_bill:
-            plan["analytic_models"] = analytic_models
+            plan.update(analytic_models=analytic_models, prototypes=prototypes)
             try:
                 plan["invoice_vals"] = self._prepare_invoice_vals(plan)
             except Exception as error:
                 _logger.exception("Billing run %s: preparing the invoice of %s failed", self.id, plan["partner"].id)
                 plan.update(state="failed", reason="error", message=str(error))
         to_bill = [plan for plan in to_bill if plan["state"] == "to_bill"]
-        Move = self.env["account.move"].with_context(default_move_type="out_invoice")
+        Move = self._invoice_creation_env()
         try:
             with self.env.cr.savepoint():
-                moves = Move.create([plan["invoice_vals"] for plan in to_bill])
+                moves = Move.create([plan["invoice_vals"] for plan in to_bill]).with_env(self.env)
                 self._after_invoices_created(moves)
             for plan, move in zip(to_bill, moves, strict=True):
                 plan.update(state="billed", invoice_id=move.id)
@@ -509,7 +510,7 @@ class AgencyBillingRun(models.Model):
     def _bill_one(self, plan, Move):
         try:
             with self.env.cr.savepoint():
-                move = Move.create([plan["invoice_vals"]])
+                move = Move.create([plan["invoice_vals"]]).with_env(self.env)
                 self._after_invoices_created(move)
             plan.update(state="billed", invoice_id=move.id)
         except pg_errors.UniqueViolation:
@@ -545,6 +546,16 @@ class AgencyBillingRun(models.Model):
             _logger.warning("Billing run %s: deposit of %s failed: %s", self.id, order.name, error)
             plan.update(state="failed", reason="error", message=str(error))
 
+    def _invoice_creation_env(self):
+        """``account.move`` as the run creates invoices with it.
+
+        ``mail_notrack``: at creation the chatter gathers the old values of every tracked field it
+        computes, then discards them: Odoo tracks nothing of a record in the transaction that
+        creates it (``_track_discard``). The creation message is still posted. The invoices are
+        handed on in the run's own environment, so that nothing done with them later inherits it.
+        """
+        return self.env["account.move"].with_context(default_move_type="out_invoice", mail_notrack=True)
+
     def _after_invoices_created(self, moves):
         """Hook: post the invoices when the company wants it."""
         if self.company_id.agency_billing_auto_post and moves:
@@ -574,7 +585,8 @@ class AgencyBillingRun(models.Model):
         )
         if not plan.get("analytic_models", True):
             self._set_line_analytics(vals)
-        self._set_line_amounts(vals)
+        if self._set_line_amounts(vals):
+            self._set_line_precomputed(vals, plan.setdefault("prototypes", {}))
         return vals
 
     def _has_analytic_models(self):
@@ -609,7 +621,7 @@ class AgencyBillingRun(models.Model):
         company = self.company_id
         currency = self.env["res.currency"].browse(vals.get("currency_id"))
         if vals.get("move_type", "out_invoice") != "out_invoice" or currency != company.currency_id:
-            return
+            return False
         lines_vals = [command[2] for command in vals.get("invoice_line_ids", []) if command[0] == Command.CREATE]
         product_vals = [line_vals for line_vals in lines_vals if line_vals.get("display_type", "product") == "product"]
         AccountTax = self.env["account.tax"]
@@ -619,14 +631,14 @@ class AgencyBillingRun(models.Model):
         product_by_id = {product.id: product for product in products}
         tax_ids_by_line = [self._command_ids(line_vals.get("tax_ids") or []) for line_vals in product_vals]
         if None in tax_ids_by_line:
-            return
+            return False
         all_taxes = AccountTax.browse({tax_id for tax_ids in tax_ids_by_line for tax_id in tax_ids})
         tax_by_id = {tax.id: tax for tax in all_taxes}
         base_lines = []
         for line_vals, tax_ids in zip(product_vals, tax_ids_by_line, strict=True):
             taxes = AccountTax.union(*(tax_by_id[tax_id] for tax_id in tax_ids))
             if any(tax.tax_exigibility == "on_payment" for tax in taxes.flatten_taxes_hierarchy()):
-                return
+                return False
             base_lines.append(
                 AccountTax._prepare_base_line_for_taxes_computation(
                     None,
@@ -659,6 +671,68 @@ class AgencyBillingRun(models.Model):
         for line_vals in lines_vals:
             if line_vals.get("display_type") in ("line_section", "line_subsection", "line_note"):
                 line_vals.update({"amount_currency": 0.0, "balance": 0.0})  # or Odoo writes it again
+        return True
+
+    # what an invoice line itself determines; the other values Odoo precomputes depend only on the
+    # invoice (company, journal, fiscal position, currency) and on the line's product or section type
+    _LINE_OWN_VALUES = {
+        "product": ("display_type", "name", "product_id", "product_uom_id", "quantity", "price_unit", "tax_ids"),
+        "line_section": ("display_type", "name"),
+        "line_subsection": ("display_type", "name"),
+    }
+
+    def _set_line_precomputed(self, vals, prototypes):
+        """Give the invoice lines the values that Odoo precomputes for them (account, currency,
+        partner, ...), as Odoo computes them, so that creating the invoices does not compute them
+        line by line again.
+
+        They are read from Odoo's own computes on a prototype line per product and per section type
+        on a draft invoice of the same company, journal, fiscal position and currency, made once for
+        all the invoices of a batch (``prototypes``); the partner is the invoice's commercial entity.
+        Odoo recomputes the read-only ones (journal, company) itself.
+        """
+        if self.company_id.account_storno:
+            return
+        Line = self.env["account.move.line"]
+        fnames = [fname for fname, field in Line._fields.items() if field.precompute and not field.readonly]
+        lines_vals = []
+        for command in vals.get("invoice_line_ids", []):
+            line_vals = command[2]
+            kind = line_vals.get("display_type", "product")
+            own = self._LINE_OWN_VALUES.get(kind, ())
+            if command[0] != Command.CREATE or not own or any(line_vals.get(fname) is None for fname in own):
+                continue
+            if kind == "product" and not line_vals["product_id"]:
+                continue  # no product: Odoo looks for the account in the client's history
+            lines_vals.append((line_vals, line_vals["product_id"] if kind == "product" else kind))
+        key = (vals.get("journal_id"), vals.get("fiscal_position_id"), vals.get("currency_id"))
+        missing = list(dict.fromkeys(kind for _vals, kind in lines_vals if (key, kind) not in prototypes))
+        if missing:
+            prototype = self.env["account.move"].new(
+                {
+                    "move_type": "out_invoice",
+                    "company_id": self.company_id.id,
+                    "currency_id": vals.get("currency_id"),
+                    "fiscal_position_id": vals.get("fiscal_position_id"),
+                    **({"journal_id": vals["journal_id"]} if vals.get("journal_id") else {}),
+                    "invoice_line_ids": [
+                        Command.create(
+                            {"display_type": "product", "product_id": kind, "sequence": index}
+                            if isinstance(kind, int)
+                            else {"display_type": kind, "name": kind, "sequence": index}
+                        )
+                        for index, kind in enumerate(missing)
+                    ],
+                }
+            )
+            for line in prototype.invoice_line_ids:
+                prototypes[key, missing[line.sequence]] = {
+                    fname: line._fields[fname].convert_to_write(line[fname], line) for fname in fnames
+                }
+        partner = self.env["res.partner"].browse(vals.get("partner_id")).commercial_partner_id
+        for line_vals, kind in lines_vals:
+            for fname, value in prototypes[key, kind].items():
+                line_vals.setdefault(fname, partner.id if fname == "partner_id" else value)
 
     @api.model
     def _command_ids(self, commands):

@@ -6,6 +6,7 @@ from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.agency_billing.models.agency_billing_run import AgencyBillingRun
+from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
 
 from .common import AgencyBillingCommon
 
@@ -210,6 +211,33 @@ class TestBillingRun(BillingRunCommon):
         invoice = self._run().invoice_ids
         invoice.action_post()
         self.assertEqual(len(invoice.line_ids.filtered(lambda line: line.display_type == "payment_term")), 2)
+
+    def test_invoices_keep_their_chatter(self):
+        """The run creates invoices without gathering tracking values (Odoo tracks nothing of a
+        record in the transaction that creates it anyway), yet each invoice gets its creation
+        message, and the invoices are handed on in the run's own environment, where what is done
+        with them next is tracked."""
+        self.env.company.agency_billing_auto_post = True
+        self.client_company.agency_billing_policy = "time_materials"
+        self._order(self.client_company, self.project_web, [(self.hours, 10, 10)])
+        env = self.env(
+            context={key: value for key, value in self.env.context.items() if key not in DISABLED_MAIL_CONTEXT}
+        )
+        run = env["agency.billing.run"].create({"date": "2026-11-05", "partner_ids": [(6, 0, self.client_company.ids)]})
+        contexts = []
+        original = AgencyBillingRun._after_invoices_created
+
+        def after_invoices_created(run, moves):
+            contexts.append(moves.env.context)
+            return original(run, moves)
+
+        with patch.object(AgencyBillingRun, "_after_invoices_created", after_invoices_created):
+            run.action_bill()
+        invoice = run.invoice_ids
+        self.assertEqual(invoice.state, "posted")
+        self.assertTrue(contexts)
+        self.assertFalse([context for context in contexts if context.get("mail_notrack")])
+        self.assertIn(self.env.ref("account.mt_invoice_created"), invoice.message_ids.subtype_id)
 
     def test_one_broken_client_fails_alone(self):
         other = self._two_clients_to_bill()
