@@ -1,6 +1,7 @@
 import logging
 from collections import defaultdict
 
+from markupsafe import Markup
 from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
@@ -498,6 +499,7 @@ class AgencyBillingRun(models.Model):
         try:
             with self.env.cr.savepoint():
                 moves = Move.create([plan["invoice_vals"] for plan in to_bill]).with_env(self.env)
+                self._log_invoices_created(moves)
                 self._after_invoices_created(moves)
             for plan, move in zip(to_bill, moves, strict=True):
                 plan.update(state="billed", invoice_id=move.id)
@@ -511,6 +513,7 @@ class AgencyBillingRun(models.Model):
         try:
             with self.env.cr.savepoint():
                 move = Move.create([plan["invoice_vals"]]).with_env(self.env)
+                self._log_invoices_created(move)
                 self._after_invoices_created(move)
             plan.update(state="billed", invoice_id=move.id)
         except pg_errors.UniqueViolation:
@@ -551,10 +554,20 @@ class AgencyBillingRun(models.Model):
 
         ``mail_notrack``: at creation the chatter gathers the old values of every tracked field it
         computes, then discards them: Odoo tracks nothing of a record in the transaction that
-        creates it (``_track_discard``). The creation message is still posted. The invoices are
-        handed on in the run's own environment, so that nothing done with them later inherits it.
+        creates it (``_track_discard``). ``mail_create_nolog``: instead of Odoo's "Invoice Created"
+        message, posted invoice by invoice to a hidden subtype nobody follows, the run logs its own
+        note on all of them at once (``_log_invoices_created``). The invoices are handed on in the
+        run's own environment, so that nothing done with them later inherits this context.
         """
-        return self.env["account.move"].with_context(default_move_type="out_invoice", mail_notrack=True)
+        return self.env["account.move"].with_context(
+            default_move_type="out_invoice", mail_notrack=True, mail_create_nolog=True
+        )
+
+    def _log_invoices_created(self, moves):
+        """The creation note of the run's invoices, in their chatter, written in one batch: which
+        billing run created them (internal: the client does not see it)."""
+        body = Markup("<p>%s</p>") % self.env._("Invoice created by the billing run %s.", self._get_html_link())
+        moves._message_log_batch(bodies=dict.fromkeys(moves.ids, body))
 
     def _after_invoices_created(self, moves):
         """Hook: post the invoices when the company wants it."""
@@ -675,6 +688,7 @@ class AgencyBillingRun(models.Model):
 
     # what an invoice line itself determines; the other values Odoo precomputes depend only on the
     # invoice (company, journal, fiscal position, currency) and on the line's product or section type
+    _LINE_AMOUNTS = ("balance", "amount_currency", "debit", "credit")  # see _set_line_amounts
     _LINE_OWN_VALUES = {
         "product": ("display_type", "name", "product_id", "product_uom_id", "quantity", "price_unit", "tax_ids"),
         "line_section": ("display_type", "name"),
@@ -694,7 +708,11 @@ class AgencyBillingRun(models.Model):
         if self.company_id.account_storno:
             return
         Line = self.env["account.move.line"]
-        fnames = [fname for fname, field in Line._fields.items() if field.precompute and not field.readonly]
+        fnames = [
+            fname
+            for fname, field in Line._fields.items()
+            if field.precompute and not field.readonly and fname not in self._LINE_AMOUNTS
+        ]
         lines_vals = []
         for command in vals.get("invoice_line_ids", []):
             line_vals = command[2]

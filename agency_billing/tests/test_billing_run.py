@@ -214,9 +214,9 @@ class TestBillingRun(BillingRunCommon):
 
     def test_invoices_keep_their_chatter(self):
         """The run creates invoices without gathering tracking values (Odoo tracks nothing of a
-        record in the transaction that creates it anyway), yet each invoice gets its creation
-        message, and the invoices are handed on in the run's own environment, where what is done
-        with them next is tracked."""
+        record in the transaction that creates it anyway); each invoice gets a creation note that
+        links the run, and the invoices are handed on in the run's own environment, where what is
+        done with them next is tracked."""
         self.env.company.agency_billing_auto_post = True
         self.client_company.agency_billing_policy = "time_materials"
         self._order(self.client_company, self.project_web, [(self.hours, 10, 10)])
@@ -237,7 +237,9 @@ class TestBillingRun(BillingRunCommon):
         self.assertEqual(invoice.state, "posted")
         self.assertTrue(contexts)
         self.assertFalse([context for context in contexts if context.get("mail_notrack")])
-        self.assertIn(self.env.ref("account.mt_invoice_created"), invoice.message_ids.subtype_id)
+        [note] = invoice.message_ids.filtered(lambda message: "billing run" in message.body)
+        self.assertIn(f'data-oe-model="agency.billing.run" data-oe-id="{run.id}"', note.body, "the note links the run")
+        self.assertTrue(note.is_internal, "the client does not see it")
 
     def test_one_broken_client_fails_alone(self):
         other = self._two_clients_to_bill()

@@ -7,9 +7,9 @@ from odoo.addons.agency_billing.models.agency_billing_run import AgencyBillingRu
 
 from .test_billing_run import BillingRunCommon
 
-# Queries to bill one client, the same for N and 2N lines (measured: 128 at 12 lines, 127 at 24; 11 of
-# them build the prototype lines of a batch, see _set_line_precomputed)
-QUERY_BUDGET = 128
+# Queries to bill one client, the same for N and 2N lines (measured: 131 at 12 lines, 130 at 24), of which
+# a batch's fixed costs: 11 for its prototype lines (_set_line_precomputed), 3 for its creation notes
+QUERY_BUDGET = 131
 
 
 @tagged("post_install", "-at_install")
