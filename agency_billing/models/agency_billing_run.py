@@ -707,12 +707,6 @@ class AgencyBillingRun(models.Model):
         """
         if self.company_id.account_storno:
             return
-        Line = self.env["account.move.line"]
-        fnames = [
-            fname
-            for fname, field in Line._fields.items()
-            if field.precompute and not field.readonly and fname not in self._LINE_AMOUNTS
-        ]
         lines_vals = []
         for command in vals.get("invoice_line_ids", []):
             line_vals = command[2]
@@ -726,6 +720,11 @@ class AgencyBillingRun(models.Model):
         key = (vals.get("journal_id"), vals.get("fiscal_position_id"), vals.get("currency_id"))
         missing = list(dict.fromkeys(kind for _vals, kind in lines_vals if (key, kind) not in prototypes))
         if missing:
+            fnames = [
+                fname
+                for fname, field in self.env["account.move.line"]._fields.items()
+                if field.precompute and not field.readonly and fname not in self._LINE_AMOUNTS
+            ]
             prototype = self.env["account.move"].new(
                 {
                     "move_type": "out_invoice",
