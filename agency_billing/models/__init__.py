@@ -1,5 +1,6 @@
 from . import account_journal
 from . import account_move
+from . import account_move_line
 from . import account_move_send
 from . import account_payment_term
 from . import agency_billing_run

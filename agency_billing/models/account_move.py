@@ -27,15 +27,17 @@ class AccountMove(models.Model):
     )
 
     # ------------------------------------------------------------------
-    # BUSINESS: what "open" and "overdue" mean, defined once
+    # BUSINESS: what "open", "overdue", "disputed" and "to remind" mean, defined once
+    # (the public API of the base addon: late payers, reminders and the portal use these)
     # ------------------------------------------------------------------
 
     @api.model
     def _agency_open_domain(self):
-        """Posted customer invoices and credit notes not fully paid yet.
+        """Posted customer invoices, receipts and credit notes still owed, in part or in full.
 
         "In payment" (a payment registered but not yet matched with the bank) counts as paid:
-        nobody is chased for money already sent.
+        nobody is chased for money already sent. A blocked (disputed) invoice is still owed: it
+        stays in the balance.
         """
         return Domain(
             [
@@ -46,14 +48,34 @@ class AccountMove(models.Model):
         )
 
     @api.model
-    def _agency_overdue_domain(self, date=None):
-        """Open customer invoices whose due date is before ``date`` (default: today)."""
-        date = date or fields.Date.context_today(self)
+    def _agency_disputed_domain(self):
+        """Open invoices on hold: Odoo's "blocked" payment state (*Block payment* on the invoice,
+        or a dispute raised by the client). Still owed, but never overdue and never chased."""
+        return self._agency_open_domain() & Domain("payment_state", "=", "blocked")
+
+    @api.model
+    def _agency_to_remind_domain(self):
+        """Open customer invoices that reminders may chase: not blocked (disputed), not credit notes.
+
+        Whether one is reminded *now* (its due date, the cadence's steps, a pause, a promise, a
+        pending online payment) is the reminder engine's business, on top of this domain.
+        """
         return (
             self._agency_open_domain()
             & Domain("move_type", "in", ("out_invoice", "out_receipt"))
-            & Domain("invoice_date_due", "<", date)
+            & Domain("payment_state", "!=", "blocked")
         )
+
+    @api.model
+    def _agency_overdue_domain(self, date=None):
+        """Invoices to remind whose due date is before ``date`` (default: today).
+
+        As in Odoo's own portal (``_get_overdue_invoices_domain``), a blocked (disputed) invoice is
+        not overdue. The due date is the invoice's last one: for the installments of multi-line
+        payment terms, see ``account.move.line._agency_due_lines_domain``.
+        """
+        date = date or fields.Date.context_today(self)
+        return self._agency_to_remind_domain() & Domain("invoice_date_due", "<", date)
 
     # ------------------------------------------------------------------
     # SEQUENCE: client-coded numbers (EXTENDS account sequence.mixin)

@@ -93,10 +93,11 @@ class TestLatePayers(AgencyBillingCommon):
         self.assertNotIn(self.not_due_invoice, overdue)
         # as seen at an earlier date, the October invoice was not due yet
         self.assertNotIn(self.later_invoice, Move.search(Move._agency_overdue_domain(date="2026-11-01")))
-        # a blocked (disputed) invoice is still owed; a draft or a reversed one is not
+        # a blocked (disputed) invoice is still owed but not overdue; a draft or a reversed one is neither
         self.late_invoice.action_toggle_block_payment()
         self.assertEqual(self.late_invoice.payment_state, "blocked")
-        self.assertIn(self.late_invoice, Move.search(Move._agency_overdue_domain()))
+        self.assertNotIn(self.late_invoice, Move.search(Move._agency_overdue_domain()))
+        self.assertIn(self.late_invoice, Move.search(Move._agency_open_domain()))
         draft = self.init_invoice("out_invoice", partner=self.client_company, invoice_date="2026-08-01", amounts=[50.0])
         self.assertNotIn(draft, Move.search(Move._agency_overdue_domain()))
         self.later_invoice._reverse_moves(cancel=True)
