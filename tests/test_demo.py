@@ -56,6 +56,16 @@ class TestDemo(TransactionCase):
         self.assertNotIn(self.ref_("inv_acme_open"), overdue)
         self.assertGreater(self.ref_("client_springfield").agency_overdue_days, 30)
 
+    def test_invoices_numbered_per_client(self):
+        """A newcomer sees the client-coded numbers: ACME-2026-11-0001, not INV/2026/00019."""
+        journal = self.env.company.agency_billing_journal_id
+        self.assertTrue(journal.agency_numbering)
+        for xmlid, code in (("inv_acme_paid", "ACME"), ("inv_spring_overdue", "SPRING"), ("inv_maria_paid", "MLOPEZ")):
+            invoice = self.ref_(xmlid)
+            self.assertEqual(invoice.journal_id, journal)
+            date = invoice.date
+            self.assertRegex(invoice.name, rf"^{code}-{date.year:04d}-{date.month:02d}-\d{{4}}$")
+
     def test_logins_printed_by_bin_agency_run(self):
         agency = self.ref_("user_agency")
         self.assertEqual(agency.login, "agency")

@@ -4,6 +4,9 @@ from . import account_move_line
 from . import account_move_send
 from . import account_payment_term
 from . import agency_billing_run
+from . import agency_billing_run_planning
+from . import agency_billing_run_invoicing
+from . import agency_billing_run_prefill
 from . import agency_billing_run_line
 from . import agency_customer_statement
 from . import product_template

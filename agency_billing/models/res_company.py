@@ -16,6 +16,17 @@ class ResCompany(models.Model):
         "them per client (ACME-2026-11-0042). Empty: the default sales journal.",
     )
 
+    def _agency_use_client_coded_numbers(self):
+        """Number each company's customer invoices per client (ACME-2026-11-0001): its main sales
+        journal gets client-coded numbers and becomes the billing run's journal (what staff do in
+        the journal's form and the Invoicing settings; the demo calls it)."""
+        Journal = self.env["account.journal"]
+        for company in self:
+            journal = Journal.search([*Journal._check_company_domain(company), ("type", "=", "sale")], limit=1)
+            if journal:
+                journal.agency_numbering = True
+                company.agency_billing_journal_id = journal
+
     def _agency_late_payment_text(self):
         """The late-payment policy in the context language: the company's own text or a standard one."""
         self.ensure_one()

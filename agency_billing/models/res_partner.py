@@ -82,7 +82,6 @@ class ResPartner(models.Model):
     )
     agency_client_code = fields.Char(
         string="Client Code",
-        size=12,
         tracking=True,
         help="Short code (capital letters, digits, dashes) used in invoice numbers, e.g. ACME in ACME-2026-11-0042.",
     )
@@ -112,19 +111,6 @@ class ResPartner(models.Model):
     )
     agency_is_commercial_entity = fields.Boolean(
         compute="_compute_agency_is_commercial_entity",
-    )
-
-    _agency_billing_day_range = models.Constraint(
-        "CHECK(agency_billing_day BETWEEN 1 AND 28)",
-        "The billing day must be between 1 and 28.",
-    )
-    _agency_deposit_percent_range = models.Constraint(
-        "CHECK(agency_deposit_percent IS NULL OR (agency_deposit_percent >= 0 AND agency_deposit_percent <= 100))",
-        "The deposit must be between 0 and 100 %.",
-    )
-    _agency_pilot_notice_days_positive = models.Constraint(
-        "CHECK(agency_pilot_notice_days IS NULL OR agency_pilot_notice_days >= 0)",
-        "The pilot end notice cannot be negative.",
     )
 
     # ------------------------------------------------------------------

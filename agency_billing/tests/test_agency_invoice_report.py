@@ -1,120 +1,18 @@
-import io
-import re
 from unittest.mock import patch
 
-from odoo import Command, fields
-from odoo.tests import HttpCase, tagged
+from odoo import fields
+from odoo.tests import tagged
 
 from odoo.addons.account.models.account_move import AccountMove
 
-from .common import AgencyBillingCommon
-
-try:
-    from pypdf import PdfReader
-except ImportError:  # pragma: no cover
-    PdfReader = None
+from .common import AgencyInvoiceCommon, html_text
 
 QR_URL = "/report/barcode/?barcode_type=QR&value=agency-test-qr&width=120&height=120"
 
 
-def _text(html):
-    """Rendered HTML as plain text with collapsed spaces (what a reader sees)."""
-    if isinstance(html, bytes):
-        html = html.decode()
-    text = re.sub(r"<[^>]+>", " ", html)
-    text = text.replace("&nbsp;", " ").replace("\xa0", " ").replace("&amp;", "&")
-    return re.sub(r"\s+", " ", text)
-
-
 @tagged("post_install", "-at_install")
-class TestAgencyInvoiceReport(AgencyBillingCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.company = cls.env.company
-        cls.company.write(
-            {
-                "name": "Pixel Agency",
-                "vat": "BE0477472701",
-                "email": "hello@pixel.example.com",
-                "phone": "+32 2 555 01 01",
-                "primary_color": "#123456",
-                "qr_code": True,
-            }
-        )
-        cls.report = cls.env.ref("agency_billing.action_report_agency_invoice")
-        cls.eur = cls.setup_other_currency("EUR")
-        cls.bank_account = cls.env["res.partner.bank"].create(
-            {"acc_number": "BE71 0961 2345 6769", "partner_id": cls.company.partner_id.id, "allow_out_payment": True}
-        )
-        cls.client_company.write(
-            {
-                "vat": "BE0403170701",
-                "street": "1 Road Runner Way",
-                "city": "Phoenix",
-                "phone": "+1 555 0100",
-                "ref": "CUST-77",
-                "agency_invoice_message": "Thank you for a great year together!",
-            }
-        )
-        cls.epd_term = cls.env["account.payment.term"].create(
-            {
-                "name": "30 days, 2% at 10 days",
-                "early_discount": True,
-                "discount_percentage": 2,
-                "discount_days": 10,
-                "line_ids": [Command.create({"value": "percent", "value_amount": 100, "nb_days": 30})],
-            }
-        )
-        order = cls.env["sale.order"].sudo().create({"partner_id": cls.client_company.id})
-        cls.deposit_sale_line = (
-            cls.env["sale.order.line"]
-            .sudo()
-            .create(
-                {
-                    "order_id": order.id,
-                    "name": "Deposit 30%",
-                    "is_downpayment": True,
-                    "product_uom_qty": 0,
-                    "price_unit": 300.0,
-                }
-            )
-        )
-
-    def _agency_invoice(self, currency=None, post=True, **values):
-        line = self._prepare_invoice_line
-        invoice = self._create_invoice(
-            partner_id=self.client_company.id,
-            invoice_date="2026-11-05",
-            currency_id=(currency or self.company.currency_id).id,
-            ref="PO-4711",
-            invoice_payment_term_id=self.epd_term.id,
-            partner_bank_id=self.bank_account.id,
-            invoice_line_ids=[
-                Command.create({"display_type": "line_section", "name": "Website redesign"}),
-                line(price_unit=1000.0, name="Design sprint", tax_ids=[]),
-                line(price_unit=500.0, name="Front-end build", quantity=2, tax_ids=[]),
-                Command.create({"display_type": "line_subsection", "name": "Out of scope"}),
-                line(price_unit=250.0, name="Extra landing page", tax_ids=[]),
-                Command.create({"display_type": "line_section", "name": "Brand book"}),
-                line(price_unit=800.0, name="Logo variations", tax_ids=[]),
-                Command.create({"display_type": "line_section", "name": "Down Payments"}),
-                line(
-                    price_unit=300.0,
-                    quantity=-1,
-                    name="Deposit 30%",
-                    tax_ids=[],
-                    sale_line_ids=[Command.set(self.deposit_sale_line.ids)],
-                ),
-            ],
-            post=post,
-            **values,
-        )
-        return invoice
-
-    def _render(self, invoice):
-        html, _ = self.env["ir.actions.report"]._render_qweb_html(self.report.report_name, invoice.ids)
-        return _text(html)
+class TestAgencyInvoiceReport(AgencyInvoiceCommon):
+    """What the agency invoice shows (its HTML), in the client's language."""
 
     def test_default_report_for_clients_with_a_billing_profile(self):
         invoice = self._agency_invoice(post=False)
@@ -138,7 +36,7 @@ class TestAgencyInvoiceReport(AgencyBillingCommon):
         with patch.object(AccountMove, "_generate_qr_code", return_value=QR_URL):
             html, _ = self.env["ir.actions.report"]._render_qweb_html(self.report.report_name, invoice.ids)
         html = html.decode()
-        text = _text(html)
+        text = html_text(html)
         values = invoice._agency_invoice_report_values()
 
         # amount due and due date first, in the company's colour, before anything else
@@ -257,47 +155,3 @@ class TestAgencyInvoiceReport(AgencyBillingCommon):
                 for expected_text in texts:
                     self.assertIn(expected_text, text)
                 self.assertNotIn("Due within", text)
-
-
-@tagged("post_install", "-at_install")
-class TestAgencyInvoicePdf(TestAgencyInvoiceReport, HttpCase):
-    """A real PDF through wkhtmltopdf (an HttpCase: wkhtmltopdf loads the report's assets from the server)."""
-
-    # the HTML tests run once, in the class above
-    test_default_report_for_clients_with_a_billing_profile = None
-    test_every_element_on_the_invoice = None
-    test_invoice_message_of_the_invoice = None
-    test_early_payment_discount = None
-    test_no_qr_code_when_not_supported = None
-    test_french_client_gets_french_terms = None
-    test_shipped_languages = None
-    test_credit_note = None
-
-    def test_real_pdf(self):
-        if PdfReader is None:
-            self.skipTest("pypdf is not installed")
-        invoice = self._agency_invoice()
-        pdf, kind = (
-            self.env["ir.actions.report"]
-            .with_context(force_report_rendering=True)
-            ._render_qweb_pdf(self.report.report_name, invoice.ids)
-        )
-        self.assertEqual(kind, "pdf")
-        self.assertTrue(pdf.startswith(b"%PDF"))
-        self.assertEqual(len(PdfReader(io.BytesIO(pdf)).pages), 1)
-        # a long invoice (25 more lines) runs over two pages
-        long_invoice = self._agency_invoice(post=False)
-        long_invoice.write(
-            {
-                "invoice_line_ids": [
-                    self._prepare_invoice_line(price_unit=10.0, name=f"Content update {index}", tax_ids=[])
-                    for index in range(25)
-                ]
-            }
-        )
-        pdf, _ = (
-            self.env["ir.actions.report"]
-            .with_context(force_report_rendering=True)
-            ._render_qweb_pdf(self.report.report_name, long_invoice.ids)
-        )
-        self.assertEqual(len(PdfReader(io.BytesIO(pdf)).pages), 2)

@@ -31,6 +31,21 @@ class TestBillingProfile(AgencyBillingCommon):
         self.client_company.agency_billing_day = 28
         self.assertEqual(self.client_company.agency_billing_day, 28)
 
+    def test_new_client_gets_the_same_clear_messages(self):
+        """Creating a client checks its profile as editing one does: the same message, not the database's
+        generic "The operation cannot be completed"."""
+        Partner = self.env["res.partner"]
+        for values, message in (
+            ({"agency_billing_day": 31}, "The billing day of New Client must be between 1 and 28"),
+            ({"agency_deposit_percent": 120}, "The deposit of New Client must be between 0 and 100"),
+            ({"agency_pilot_notice_days": -2}, "cannot be a negative number of days"),
+            ({"agency_client_code": "ABCDEFGHIJKLM"}, "is not valid: use 1 to 12"),
+        ):
+            with self.subTest(values=values), self.assertRaisesRegex(ValidationError, message):
+                with self.env.cr.savepoint():
+                    Partner.create({"name": "New Client", "is_company": True, **values})
+        self.assertFalse(Partner.search([("name", "=", "New Client")]), "nothing saved")
+
     def test_deposit_over_100_percent_is_refused(self):
         with self.assertRaisesRegex(ValidationError, "between 0 and 100"), self.env.cr.savepoint():
             self.client_company.write({"agency_billing_policy": "deposit", "agency_deposit_percent": 120})

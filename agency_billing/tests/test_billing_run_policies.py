@@ -1,10 +1,12 @@
 from odoo.tests import tagged
 
-from .test_billing_run import BillingRunCommon
+from .common import BillingRunCommon
 
 
 @tagged("post_install", "-at_install")
 class TestBillingRunPolicies(BillingRunCommon):
+    """Each billing policy bills what it should, and nothing else."""
+
     def test_milestones_reached_are_billed_and_nothing_else(self):
         self.client_company.agency_billing_policy = "milestone"
         milestone_product = self.env["product.product"].create(
@@ -42,30 +44,30 @@ class TestBillingRunPolicies(BillingRunCommon):
         self.assertEqual(november.invoice_line_ids.filtered("product_id").quantity, 18, "only the new hours")
         self.assertEqual(order.order_line.qty_invoiced, 30)
 
-    def test_rerun_of_a_period_bills_nothing_twice_and_drops_nothing(self):
-        """A run killed after billing some clients: the next run bills the others, and only them."""
-        other = self._two_clients_to_bill(other_hours=5)
-        first = self._run()  # as if killed before reaching Globex
-        second = self._run(partners=self.client_company | other)
-        self.assertEqual(self._line(second).reason, "already_billed")
-        self.assertEqual(self._line(second, other).state, "billed")
-        invoices = first.invoice_ids | second.invoice_ids
-        self.assertEqual(len(invoices), 2)
-        self.assertEqual(sorted(invoices.mapped("amount_untaxed")), [500, 1000])
+    def test_deposit_at_signing_deducted_from_the_balance(self):
+        self.client_company.write({"agency_billing_policy": "deposit", "agency_deposit_percent": 30})
+        order = self._order(self.client_company, self.project_web, [(self.hours, 10, 0)])
+        deposit = self._run(date="2026-10-05").invoice_ids
+        self.assertEqual(len(deposit), 1)
+        self.assertAlmostEqual(deposit.amount_untaxed, 300)
+        deposit.action_post()
+        self.assertFalse(self._run(date="2026-10-20").invoice_ids, "the deposit is invoiced once")
+        order.order_line.filtered(lambda line: not line.is_downpayment).qty_delivered = 10
+        final = self._run().invoice_ids
+        self.assertAlmostEqual(final.amount_untaxed, 1000 - 300)
+        self.assertIn("Deposits already invoiced", final.invoice_line_ids.mapped("name"))
 
-    def test_a_client_locked_by_another_worker_is_left_to_it(self):
-        """A real second transaction holds the client's row: this run skips the client without waiting."""
-        partner = self.env.ref("base.main_partner")  # committed, so the other transaction sees it
-        run = self.env["agency.billing.run"].create({"date": "2026-11-05"})
-        with self.registry.cursor() as other_cr:
-            # as another worker's try_lock_for_update(allow_referencing=True) does
-            other_cr.execute("SELECT id FROM res_partner WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED", [partner.id])
-            self.assertTrue(other_cr.fetchall(), "the other worker holds the client")
-            run._bill_partners(partner)
-            other_cr.rollback()
-        line = self._line(run, partner)
-        self.assertEqual((line.state, line.reason), ("skipped", "locked"))
-        run._bill_partners(partner)  # released: handled now (here: nothing to bill)
-        lines = self._line(run, partner)
-        self.assertEqual(len(lines), 2)
-        self.assertEqual(lines.filtered(lambda line: line.reason == "locked"), line, "locked only the first time")
+    def test_bill_at_project_end(self):
+        self.client_company.agency_billing_policy = "project_end"
+        self._order(self.client_company, self.project_web, [(self.hours, 10, 10)])
+        self.assertEqual(self._line(self._run(bill=False)).reason, "nothing_to_bill")
+        self.project_web.last_update_status = "done"
+        self.assertEqual(self._run().invoice_ids.amount_untaxed, 1000)
+
+    def test_installments_through_payment_terms(self):
+        terms = self.env.ref("account.account_payment_term_advance_60days")
+        self.client_company.write({"agency_billing_policy": "installment", "property_payment_term_id": terms.id})
+        self._order(self.client_company, self.project_web, [(self.fixed, 1, 0)])
+        invoice = self._run().invoice_ids
+        invoice.action_post()
+        self.assertEqual(len(invoice.line_ids.filtered(lambda line: line.display_type == "payment_term")), 2)
