@@ -1,2 +1,3 @@
 from . import test_late_payers
 from . import test_reminder_holds
+from . import test_reminder_timeline
