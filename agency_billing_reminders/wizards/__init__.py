@@ -1,0 +1,1 @@
+from . import agency_late_fee_waive
