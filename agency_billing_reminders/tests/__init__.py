@@ -7,3 +7,4 @@ from . import test_late_fee_waiver
 from . import test_late_fee_validation
 from . import test_late_fee_eu_preset
 from . import test_payment_receipt
+from . import test_payment_receipt_online
