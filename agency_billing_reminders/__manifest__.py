@@ -23,6 +23,7 @@
         "views/agency_reminder_cadence_views.xml",
         "views/agency_reminder_hold_views.xml",
         "views/agency_reminder_log_views.xml",
+        "wizards/agency_reminder_wizard_views.xml",
         "views/agency_reminder_menus.xml",
         "views/agency_late_fee_policy_views.xml",
         "views/agency_reference_rate_views.xml",

@@ -64,7 +64,12 @@ class AccountMove(models.Model):
         partner = self._agency_receipt_partner().commercial_partner_id
         balance = partner.with_company(self.company_id)._agency_account_summary(self.date)[partner.id]["balance"]
         lines = [
-            {"invoice": invoice, "amount": amount_paid, "currency": invoice.currency_id, "residual": invoice.amount_residual}
+            {
+                "invoice": invoice,
+                "amount": amount_paid,
+                "currency": invoice.currency_id,
+                "residual": invoice.amount_residual,
+            }
             for invoice, amount_paid in sorted(self._agency_receipt_invoices().items(), key=lambda item: item[0].id)
         ]
         return {
@@ -107,7 +112,10 @@ class AccountMove(models.Model):
         for move in self.try_lock_for_update().filtered(lambda move: move.agency_receipt_state == "to_send"):
             partner = move._agency_receipt_partner()
             if not (
-                move.state == "posted" and move._agency_receipt_invoices() and partner.email and move._agency_receipt_enabled()
+                move.state == "posted"
+                and move._agency_receipt_invoices()
+                and partner.email
+                and move._agency_receipt_enabled()
             ):
                 move.agency_receipt_state = "skipped"
                 continue

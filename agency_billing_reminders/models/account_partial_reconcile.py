@@ -22,7 +22,10 @@ class AccountPartialReconcile(models.Model):
                 (partial.debit_move_id, partial.credit_move_id),
                 (partial.credit_move_id, partial.debit_move_id),
             ):
-                if invoice_line.move_id._agency_is_receipt_invoice() and payment_line.move_id._agency_is_receipt_payment():
+                if (
+                    invoice_line.move_id._agency_is_receipt_invoice()
+                    and payment_line.move_id._agency_is_receipt_payment()
+                ):
                     payments |= payment_line.move_id
         payments = payments.filtered(lambda move: not move.agency_receipt_state)
         if payments:

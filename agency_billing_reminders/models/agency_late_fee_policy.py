@@ -170,7 +170,9 @@ class AgencyLateFeePolicy(models.Model):
 
     def _agency_fee_fixed(self, invoice, date, start):
         label = self.env._("Late payment fee for %s", invoice.name)
-        return [self._agency_once(invoice, date, label, self._agency_in_invoice_currency(self.fixed_amount, invoice, date))]
+        return [
+            self._agency_once(invoice, date, label, self._agency_in_invoice_currency(self.fixed_amount, invoice, date))
+        ]
 
     def _agency_fee_percent(self, invoice, date, start):
         residual = invoice.amount_residual

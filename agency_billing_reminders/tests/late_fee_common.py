@@ -61,7 +61,5 @@ class AgencyLateFeeCommon(AgencyBillingCommon):
 
     def assertFeeLines(self, fee_move, expected):
         """``expected``: [(account, tax_ids, debit, credit)] of the fee invoice's journal items."""
-        got = sorted(
-            (line.account_id, line.tax_ids, line.debit, line.credit) for line in fee_move.line_ids
-        )
+        got = sorted((line.account_id, line.tax_ids, line.debit, line.credit) for line in fee_move.line_ids)
         self.assertEqual(got, sorted(expected))
