@@ -23,6 +23,8 @@
         "views/agency_reminder_cadence_views.xml",
         "views/agency_reminder_hold_views.xml",
         "views/agency_reminder_log_views.xml",
+        "views/agency_late_client_views.xml",
+        "views/account_move_views.xml",
         "wizards/agency_reminder_wizard_views.xml",
         "views/agency_reminder_menus.xml",
         "views/agency_late_fee_policy_views.xml",

@@ -12,6 +12,7 @@ from . import account_move_line
 from . import res_partner_reminder
 from . import res_partner_reminder_run
 from . import res_partner_reminder_send
+from . import agency_late_client
 from . import agency_reference_rate
 from . import agency_late_fee_policy
 from . import agency_late_fee
