@@ -139,14 +139,14 @@ class AgencyLateFeePolicy(models.Model):
             charges.append(self._agency_fee_compensation(invoice, date, start))
         return [charge for charge in charges if charge and not invoice.currency_id.is_zero(charge["amount"])]
 
-    def _agency_charge(self, invoice, date, lines, component, date_from, date_to=None):
+    def _agency_charge(self, invoice, lines, component, date_from, date_to):
         """One charge dict, its lines rounded in the invoice's currency."""
         currency = invoice.currency_id
         lines = [(label, currency.round(amount)) for label, amount in lines]
         return {
             "component": component,
             "date_from": date_from,
-            "date_to": date_to or date,
+            "date_to": date_to,
             "amount": sum(amount for _label, amount in lines),
             "lines": lines,
         }
@@ -162,7 +162,7 @@ class AgencyLateFeePolicy(models.Model):
         if self._agency_charged(invoice, (component,)):
             return None
         first_day = invoice.invoice_date_due + timedelta(days=1)
-        return self._agency_charge(invoice, date, [(label, amount)], component, first_day)
+        return self._agency_charge(invoice, [(label, amount)], component, first_day, date)
 
     # ------------------------------------------------------------------
     # FEE KINDS: one method per kind, ``_agency_fee_<kind>(invoice, date, start)`` → [charge]
@@ -206,7 +206,7 @@ class AgencyLateFeePolicy(models.Model):
                 days=days,
             )
             lines.append((label, residual * rate / 100 * days / 365))
-        return [self._agency_charge(invoice, date, lines, "interest", date_from)]
+        return [self._agency_charge(invoice, lines, "interest", date_from, date)]
 
     def _agency_fee_compensation(self, invoice, date, start):
         label = self.env._("Compensation for recovery costs for %s", invoice.name)
@@ -243,9 +243,11 @@ class AgencyLateFeePolicy(models.Model):
                 label = self.env._(
                     "%(label)s (capped at %(cap)s)", label=charge["lines"][0][0], cap=self._agency_format(cap, invoice)
                 )
-                charge = dict(charge, amount=room, lines=[(label, room)])
-            room -= charge["amount"]
-            capped.append(charge)
+                charge_in_cap = dict(charge, amount=room, lines=[(label, room)])
+            else:
+                charge_in_cap = charge
+            room -= charge_in_cap["amount"]
+            capped.append(charge_in_cap)
         return capped
 
     def _agency_format(self, amount, invoice):

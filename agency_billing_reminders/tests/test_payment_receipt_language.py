@@ -20,7 +20,9 @@ class TestPaymentReceiptLanguage(AgencyBillingCommon, AgencyReceiptMixin):
         client = self.env["res.partner"].create(
             {"name": f"Client {lang}", "is_company": True, "email": f"{lang}@example.com", "lang": lang}
         )
-        invoice = self.init_invoice("out_invoice", partner=client, invoice_date="2026-11-01", amounts=[100.0], post=True)
+        invoice = self.init_invoice(
+            "out_invoice", partner=client, invoice_date="2026-11-01", amounts=[100.0], post=True
+        )
         self._register_payment(invoice, amount=60.0, payment_date="2026-11-20")
         mails = self._send_receipts()
         self.assertEqual(mails.recipient_ids, client)
