@@ -35,4 +35,9 @@
         "views/agency_late_fee_menus.xml",
         "wizards/agency_late_fee_waive_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "agency_billing_reminders/static/tests/tours/*.js",
+        ],
+    },
 }

@@ -107,7 +107,7 @@ class AgencyLateClient(models.Model):
 
     def action_send_next_step(self):
         self.ensure_one()
-        return self.partner_id.action_agency_send_next_step()
+        return self.partner_id.with_company(self.company_id).action_agency_send_next_step()
 
     def action_pause(self):
         self.ensure_one()

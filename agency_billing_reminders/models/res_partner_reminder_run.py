@@ -82,7 +82,7 @@ class ResPartner(models.Model):
             if not cadence or not cadence.step_ids:
                 continue
             step, log = self._agency_reminder_next_step(cadence, line, logs.get(line.id, []), date, forced)
-            if not step or (cadence and cron and log and log.state == "held" and log.date == date):
+            if not step or (cron and log and log.state == "held" and log.date == date):
                 continue
             client = plan.setdefault(
                 line.partner_id.id, {"partner": line.partner_id, "cadence": cadence, "send": [], "held": []}
@@ -105,13 +105,13 @@ class ResPartner(models.Model):
         """The step ``line`` reaches on ``date`` and the existing log of that step (held back before)."""
         sent_days = [log.step_id.days for log in logs if log.state == "sent"]
         last_sent = max(sent_days) if sent_days else None
-        if forced:
+        step = cadence._agency_step_reached((date - line.date_maturity).days)
+        if step and last_sent is not None and step.days <= last_sent:
+            step = step.browse()
+        if forced and not step:
+            # staff's "send next step now": the step after the last one sent, ahead of its day
             steps = cadence.step_ids.filtered(lambda step: last_sent is None or step.days > last_sent)
             step = steps.sorted("days")[:1]
-        else:
-            step = cadence._agency_step_reached((date - line.date_maturity).days)
-            if step and last_sent is not None and step.days <= last_sent:
-                step = step.browse()
         log = next((log for log in logs if log.step_id == step), False) if step else False
         return step, log
 

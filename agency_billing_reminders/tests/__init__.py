@@ -10,4 +10,5 @@ from . import test_late_fee_eu_preset
 from . import test_payment_receipt
 from . import test_payment_receipt_online
 from . import test_payment_receipt_language
+from . import test_late_clients_tour
 from . import test_late_fee_reminder_run

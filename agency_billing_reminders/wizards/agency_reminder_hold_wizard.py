@@ -40,7 +40,7 @@ class AgencyReminderHoldWizard(models.TransientModel):
             "params": {
                 "type": "success",
                 "message": self.env._("Reminders on hold: %s.", hold._agency_describe()),
-                "next": {"type": "ir.actions.act_window_close"},
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
 
