@@ -5,7 +5,7 @@ RECEIPT_BATCH_SIZE = 50
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
 
     agency_receipt_state = fields.Selection(
         [("to_send", "To send"), ("sent", "Sent"), ("skipped", "Not sent")],

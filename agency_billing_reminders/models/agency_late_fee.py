@@ -25,7 +25,7 @@ class AgencyLateFee(models.Model):
     fee_move_id = fields.Many2one(
         "account.move", string="Fee Invoice", required=True, ondelete="cascade", index=True, readonly=True
     )
-    policy_id = fields.Many2one("agency.late.fee.policy", string="Policy", ondelete="restrict", readonly=True)
+    policy_id = fields.Many2one("agency.late.fee.policy", ondelete="restrict", readonly=True)
     partner_id = fields.Many2one(
         related="move_id.commercial_partner_id", string="Client", store=True, index=True, readonly=True
     )

@@ -2,11 +2,10 @@ from odoo import fields, models
 
 
 class AgencyReminderCadence(models.Model):
-    _inherit = "agency.reminder.cadence"
+    _inherit = "agency.reminder.cadence"  # pylint: disable=consider-merging-classes-inherited
 
     late_fee_policy_id = fields.Many2one(
         "agency.late.fee.policy",
-        string="Late Fee Policy",
         ondelete="restrict",
         help="Charged on the invoices that reach a step marked “Charge Late Fee”.",
     )

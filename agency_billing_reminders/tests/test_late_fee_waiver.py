@@ -13,7 +13,7 @@ class TestLateFeeWaiver(AgencyLateFeeCommon):
         invoice = self._overdue_invoice()
         fee = self._charge(invoice, policy, "2026-06-10")
         action = fee.action_agency_waive_late_fee()
-        wizard = Form(self.env[action["res_model"]].with_context(action["context"]))
+        wizard = Form(self.env[action["res_model"]].with_context(**action["context"]))
         wizard.reason = "Long-standing client, first delay"
         result = wizard.save().action_waive()
         credit_note = self.env["account.move"].browse(result["res_id"])
