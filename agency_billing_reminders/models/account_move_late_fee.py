@@ -107,6 +107,22 @@ class AccountMove(models.Model):
         )
         return fee_move
 
+    def _agency_receivable_lines(self):
+        return self.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")
+
+    def _agency_amount_due_total(self):
+        """What the invoice asked for, in its currency (its receivable lines)."""
+        self.ensure_one()
+        return sum(self._agency_receivable_lines().mapped("amount_currency"))
+
+    def _agency_paid_by_date(self):
+        """``{date: amount}`` that payments and credit notes took off the invoice, in its currency."""
+        self.ensure_one()
+        paid = {}
+        for partial in self._agency_receivable_lines().matched_credit_ids:
+            paid[partial.max_date] = paid.get(partial.max_date, 0.0) + partial.debit_amount_currency
+        return paid
+
     def _agency_late_fee_invoice_vals(self, policy, date, charges):
         taxes = self.fiscal_position_id.map_tax(policy.tax_ids)
         line_values = {"product_id": policy.product_id.id, "quantity": 1, "tax_ids": [Command.set(taxes.ids)]}

@@ -38,7 +38,7 @@ class AccountMove(models.Model):
         """``{invoice: amount paid by this payment, in the invoice's currency}``."""
         self.ensure_one()
         paid = {}
-        for line in self.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable"):
+        for line in self._agency_receivable_lines():
             for partial in line.matched_debit_ids:
                 invoice = partial.debit_move_id.move_id
                 if invoice._agency_is_receipt_invoice():

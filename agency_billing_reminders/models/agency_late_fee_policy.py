@@ -185,28 +185,28 @@ class AgencyLateFeePolicy(models.Model):
         return [self._agency_once(invoice, date, label, residual * self.percent / 100)]
 
     def _agency_fee_interest(self, invoice, date, start):
-        """Interest on the amount still due, from the day after the last period charged (or ``start``) to
-        ``date``, one line per rate: a reference rate changing inside the period splits it."""
+        """Interest on the amount due each day, from the day after the last period charged (or ``start``) to
+        ``date``: one line per rate and amount, so a reference rate changing or a partial payment inside the
+        period starts a new line."""
         charged = self._agency_charged(invoice, ("interest",))
         date_from = max([start] + [day + timedelta(days=1) for day in charged.mapped("date_to")])
         if date_from > date:
             return []
-        residual = invoice.amount_residual
         lines = []
-        for first, last, rate in self._agency_rate_periods(invoice, date_from, date):
+        for first, last, rate, due in self._agency_interest_periods(invoice, date_from, date):
             days = (last - first).days + 1
             label = self.env._(
                 "Late payment interest on %(invoice)s: %(amount)s at %(rate)s %% a year, %(first)s to %(last)s "
                 "(%(days)s days)",
                 invoice=invoice.name,
-                amount=self._agency_format(residual, invoice),
+                amount=self._agency_format(due, invoice),
                 rate=f"{rate:g}",
                 first=format_date(self.env, first),
                 last=format_date(self.env, last),
                 days=days,
             )
-            lines.append((label, residual * rate / 100 * days / 365))
-        return [self._agency_charge(invoice, lines, "interest", date_from, date)]
+            lines.append((label, due * rate / 100 * days / 365))
+        return [self._agency_charge(invoice, lines, "interest", date_from, date)] if lines else []
 
     def _agency_fee_compensation(self, invoice, date, start):
         label = self.env._("Compensation for recovery costs for %s", invoice.name)
@@ -226,6 +226,22 @@ class AgencyLateFeePolicy(models.Model):
         for index, (first, rate) in enumerate(rates):
             last = rates[index + 1][0] - timedelta(days=1) if index + 1 < len(rates) else date_to
             periods.append((first, last, rate + self.annual_rate))
+        return periods
+
+    def _agency_interest_periods(self, invoice, date_from, date_to):
+        """``[(first_day, last_day, annual_rate, amount_due)]`` covering ``date_from`` to ``date_to``, cut
+        where the rate changes and where a payment (or credit note) lowers what is due, from its date."""
+        rates = self._agency_rate_periods(invoice, date_from, date_to)
+        paid = invoice._agency_paid_by_date()
+        total = invoice._agency_amount_due_total()
+        starts = sorted({first for first, _last, _rate in rates} | {day for day in paid if date_from < day <= date_to})
+        periods = []
+        for index, first in enumerate(starts):
+            last = starts[index + 1] - timedelta(days=1) if index + 1 < len(starts) else date_to
+            rate = next(rate for start, end, rate in rates if start <= first <= end)
+            due = total - sum(amount for day, amount in paid.items() if day <= first)
+            if invoice.currency_id.compare_amounts(due, 0) > 0:
+                periods.append((first, last, rate, due))
         return periods
 
     def _agency_apply_cap(self, invoice, charges):

@@ -84,6 +84,16 @@ class TestLateFeeEntries(AgencyLateFeeCommon):
         self.assertEqual(second.amount_total, 3.01)
         self.assertEqual(str(invoice.agency_late_fee_ids.sorted("date_from")[-1].date_from), "2026-07-11")
 
+    def test_interest_follows_partial_payments(self):
+        """A partial payment lowers the amount bearing interest from its date: a new line from that day."""
+        policy = self._policy(kind="interest", annual_rate=36.5, tax_ids=False)  # 0.1 % a day
+        invoice = self._overdue_invoice(amount=1000.0)  # due 2026-05-31
+        self._register_payment(invoice, amount=400.0, payment_date="2026-06-06")
+        fee = self._charge(invoice, policy, "2026-06-10")
+        # 2026-06-01..05: 5 days on 1,000.00 = 5.00; 2026-06-06..10: 5 days on 600.00 = 3.00
+        self.assertEqual(fee.invoice_line_ids.sorted("id").mapped("price_unit"), [5.0, 3.0])
+        self.assertIn("600.00", fee.invoice_line_ids.sorted("id")[-1].name)
+
     def test_cap(self):
         policy = self._policy(kind="interest", annual_rate=36.5, cap_amount=15.0, tax_ids=False)
         invoice = self._overdue_invoice(amount=1000.0)  # 1.00 a day
