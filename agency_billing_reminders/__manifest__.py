@@ -33,6 +33,7 @@
         "views/res_partner_late_fee_views.xml",
         "views/agency_reminder_cadence_late_fee_views.xml",
         "views/agency_late_fee_menus.xml",
+        "views/account_payment_receipt_views.xml",
         "wizards/agency_late_fee_waive_views.xml",
     ],
     "assets": {

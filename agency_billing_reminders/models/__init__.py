@@ -20,4 +20,5 @@ from . import agency_reminder_cadence_late_fee
 from . import account_move_late_fee
 from . import res_partner_late_fee
 from . import account_move_receipt
+from . import account_payment_receipt
 from . import account_partial_reconcile

@@ -44,8 +44,13 @@ class TestPaymentReceipt(AgencyBillingCommon, AgencyReceiptMixin):
             self.assertIn(text, body)
         self.assertEqual(len(mails.attachment_ids), 1)
         self.assertIn("Receipt", mails.attachment_ids.name)
-        self.assertEqual(payments.move_id.agency_receipt_state, "sent")
+        self.assertEqual(payments.agency_receipt_state, "sent")
         self.assertFalse(self._send_receipts(), "sent once")
+        self.env.company.external_report_layout_id = self.env.ref("web.external_layout_standard")
+        self.assertEqual(
+            payments.action_agency_print_receipt()["report_name"],
+            "agency_billing_reminders.report_agency_payment_receipt",
+        )
 
     def test_partial_payment_tells_what_is_still_open(self):
         invoice, other = self._invoice(1000.0), self._invoice(250.0)
