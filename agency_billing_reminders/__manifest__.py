@@ -26,6 +26,8 @@
         "views/agency_late_client_views.xml",
         "views/account_move_views.xml",
         "wizards/agency_reminder_wizard_views.xml",
+        "report/reminder_letter_report.xml",
+        "report/reminder_letter_templates.xml",
         "views/agency_reminder_menus.xml",
         "views/agency_late_fee_policy_views.xml",
         "views/agency_reference_rate_views.xml",

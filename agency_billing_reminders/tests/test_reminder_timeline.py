@@ -118,3 +118,16 @@ class TestReminderTimeline(AgencyReminderCommon):
         half = invoice.amount_total / 2
         self.assertEqual(first_reminders.mapped("amount"), [half, half])
         self.assertIn("(installment)", first_reminders[0].message_id.lines_html)
+
+    def test_letter_is_printable(self):
+        town = self._client("Townhall of Shelbyville", profile="public")
+        invoice = self._invoice(town, "2026-09-01", 800.0)
+        self._run_days("2026-10-31", 1)
+        letter = self._messages(town)
+        self.assertEqual(letter.channels, "letter")
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "agency_billing_reminders.action_report_reminder_letter", letter.ids
+        )[0].decode()
+        self.assertIn(invoice.name, html)
+        self.assertIn("Payment reminder", html)
+        self.assertEqual(letter.action_print_letter()["type"], "ir.actions.report")
