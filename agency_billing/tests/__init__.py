@@ -7,3 +7,6 @@ from . import test_agency_invoice_report
 from . import test_customer_statement
 from . import test_recommendation_scores
 from . import test_recommendation_actions
+from . import test_recommendation_renewals
+from . import test_recommendation_refresh
+from . import test_recommendation_evaluation
