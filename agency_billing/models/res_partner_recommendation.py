@@ -102,7 +102,11 @@ class ResPartner(models.Model):
     def _agency_has_overdue(self, company):
         Move = self.env["account.move"].sudo()
         domain = Move._agency_overdue_domain() & Domain(
-            [("commercial_partner_id", "=", self.id), ("company_id", "=", company.id)]
+            [
+                ("partner_id", "child_of", self.id),  # indexed, unlike the commercial partner
+                ("commercial_partner_id", "=", self.id),
+                ("company_id", "=", company.id),
+            ]
         )
         return bool(Move.search_count(domain, limit=1))
 
