@@ -13,10 +13,14 @@
         "security/agency_billing_security.xml",
         "security/ir.model.access.csv",
         "security/agency_billing_rules.xml",
+        "security/agency_recommendation_rules.xml",
         "data/ir_cron.xml",
+        "data/agency_recommendation_cron.xml",
         "data/mail_template_data.xml",
         "wizards/agency_billing_run_wizard_views.xml",
         "wizards/agency_customer_statement_wizard_views.xml",
+        "wizards/agency_recommendation_evaluation_views.xml",
+        "views/agency_recommendation_views.xml",
         "views/res_partner_views.xml",
         "views/account_move_views.xml",
         "views/account_journal_views.xml",
@@ -32,6 +36,7 @@
     ],
     "demo": [
         "demo/agency_billing_demo.xml",
+        "demo/agency_recommendation_demo.xml",
     ],
     "application": True,
 }

@@ -12,3 +12,8 @@ from . import test_billing_run_preview
 from . import test_customer_statement
 from . import test_free_pilot
 from . import test_invoice_numbering
+from . import test_recommendation_scores
+from . import test_recommendation_actions
+from . import test_recommendation_renewals
+from . import test_recommendation_refresh
+from . import test_recommendation_evaluation
