@@ -1,6 +1,6 @@
 {
     "name": "Agency Billing Portal",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "summary": "The client's one place to see every invoice and its balance, understand it and pay",
     "category": "Accounting/Accounting",
     "author": "Agency Billing for Odoo",
@@ -8,7 +8,12 @@
     "license": "LGPL-3",
     "depends": ["agency_billing", "portal", "account_payment"],
     "data": [
+        "security/agency_billing_portal_security.xml",
+        "views/account_move_views.xml",
+        "views/res_partner_views.xml",
         "views/portal_templates.xml",
+        "views/portal_account_templates.xml",
+        "views/portal_invoice_templates.xml",
     ],
     "assets": {
         "web.assets_tests": [
