@@ -14,7 +14,8 @@ class AgencyPaymentPortal(AgencyAccountPortal):
     """
 
     def _agency_selected_invoices(self, invoice_ids):
-        """The invoices of the selection this user may see (a list, or ids separated by commas)."""
+        """The invoices of the selection, all of which this user may see (a list, or ids separated
+        by commas), in sudo; a UserError if any is not the user's."""
         if isinstance(invoice_ids, str):
             invoice_ids = invoice_ids.split(",")
         ids = {self._cast_as_int(value) for value in invoice_ids or []} - {None}
@@ -26,7 +27,8 @@ class AgencyPaymentPortal(AgencyAccountPortal):
         )
         if len(invoices) != len(ids):  # another client's, or gone: nothing of the selection is shown
             raise UserError(request.env._("Some of the chosen invoices are not yours or no longer exist."))
-        return invoices
+        # checked above with the user's rights; sudo to read their payment transactions
+        return invoices.sudo()
 
     @http.route("/my/invoices/pay", type="http", auth="user", website=True, methods=["GET"], sitemap=False)
     def agency_pay_selection(self, invoice_ids=None, amount=None, **kw):

@@ -1,1 +1,2 @@
 from . import test_portal_account
+from . import test_portal_pay_selection
