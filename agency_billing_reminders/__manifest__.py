@@ -7,8 +7,17 @@
     "author": "Agency Billing for Odoo",
     "website": "https://github.com/agency-billing/agency-billing-odoo",
     "license": "LGPL-3",
-    "depends": ["agency_billing", "mail"],
+    "depends": ["agency_billing", "mail", "account_payment"],
     "data": [
+        "security/ir.model.access.csv",
+        "security/agency_reminder_rules.xml",
+        "data/ir_cron.xml",
+        "data/mail_template_data.xml",
+        "data/agency_reminder_cadence_data.xml",
         "views/res_partner_views.xml",
+        "views/agency_reminder_cadence_views.xml",
+        "views/agency_reminder_hold_views.xml",
+        "views/agency_reminder_log_views.xml",
+        "views/agency_reminder_menus.xml",
     ],
 }

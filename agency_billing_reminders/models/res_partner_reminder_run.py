@@ -1,0 +1,227 @@
+import logging
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.fields import Domain
+from odoo.tools import split_every
+
+_logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 100  # clients per committed batch of the scheduled run
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    # ------------------------------------------------------------------
+    # CRON
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_agency_send_reminders(self, date_ref=None):
+        """Send the reminders due on ``date_ref`` (default: today), a batch of clients per commit.
+
+        Safe to run as often as wanted: a step is sent once per installment (the reminder log), and a
+        decision to hold a step back is taken once a day by the scheduled run.
+        """
+        date = fields.Date.to_date(date_ref) if date_ref else fields.Date.context_today(self)
+        self.env["agency.reminder.hold"]._agency_expire_holds(date)
+        plan = self._agency_reminder_plan(date, cron=True)
+        Cron = self.env["ir.cron"]
+        done = 0
+        for partner_ids in split_every(BATCH_SIZE, list(plan)):
+            for partner in self.browse(partner_ids):
+                partner._agency_send_reminders(date, origin="cron", planned=plan[partner.id])
+            done += len(partner_ids)
+            if Cron._commit_progress(len(partner_ids), remaining=len(plan) - done) <= 0:
+                return
+
+    # ------------------------------------------------------------------
+    # BUSINESS: what is due, to whom, and what holds it back
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _agency_reminder_plan(self, date, partners=None, forced=False, cron=False):
+        """What the reminders of ``date`` would send, client by client.
+
+        Each unpaid installment of an invoice to remind (``_agency_due_lines_domain`` of the base addon)
+        reaches the most advanced step of its client's cadence whose day has come; a step already sent is
+        never sent again. ``forced`` (staff's *Send next step now*): the next step of each installment,
+        whatever its date, and no wait between messages. ``cron``: what was held back today is not
+        reconsidered.
+
+        Returns ``{partner_id: {"partner", "cadence", "send": [entry], "held": [entry]}}``, an entry being a
+        dict with ``line``, ``step``, ``amount`` (in the invoice's currency), ``amount_company``, ``log`` (the
+        existing record of that step, if held back before) and ``reason``.
+        """
+        Line = self.env["account.move.line"]
+        Cadence = self.env["agency.reminder.cadence"]
+        lead = Cadence.search([])._agency_lead_days()
+        domain = Line._agency_due_lines_domain(date + timedelta(days=lead + 1)) & Domain(
+            "company_id", "in", self.env.companies.ids
+        )
+        if partners is not None:
+            domain &= Domain("partner_id", "in", partners.commercial_partner_id.ids)
+        lines = Line.search_fetch(
+            domain,
+            ["move_id", "partner_id", "date_maturity", "amount_residual", "amount_residual_currency", "currency_id"],
+            order="date_maturity, id",
+        )
+        if not lines:
+            return {}
+        cadences = Cadence._agency_cadence_for(lines.partner_id)
+        logs = {}
+        for log in self.env["agency.reminder.log"].search_fetch(
+            [("line_id", "in", lines.ids)], ["line_id", "step_id", "state", "date"]
+        ):
+            logs.setdefault(log.line_id.id, []).append(log)
+
+        plan = {}
+        for line in lines:
+            cadence = cadences.get(line.partner_id.id)
+            if not cadence or not cadence.step_ids:
+                continue
+            step, log = self._agency_reminder_next_step(cadence, line, logs.get(line.id, []), date, forced)
+            if not step or (cadence and cron and log and log.state == "held" and log.date == date):
+                continue
+            client = plan.setdefault(
+                line.partner_id.id, {"partner": line.partner_id, "cadence": cadence, "send": [], "held": []}
+            )
+            client["send"].append(
+                {
+                    "line": line,
+                    "step": step,
+                    "amount": line.amount_residual_currency,
+                    "amount_company": line.amount_residual,
+                    "log": log,
+                    "reason": False,
+                }
+            )
+        self._agency_reminder_apply_holds(plan, date, forced)
+        return plan
+
+    @api.model
+    def _agency_reminder_next_step(self, cadence, line, logs, date, forced):
+        """The step ``line`` reaches on ``date`` and the existing log of that step (held back before)."""
+        sent_days = [log.step_id.days for log in logs if log.state == "sent"]
+        last_sent = max(sent_days) if sent_days else None
+        if forced:
+            steps = cadence.step_ids.filtered(lambda step: last_sent is None or step.days > last_sent)
+            step = steps.sorted("days")[:1]
+        else:
+            step = cadence._agency_step_reached((date - line.date_maturity).days)
+            if step and last_sent is not None and step.days <= last_sent:
+                step = step.browse()
+        log = next((log for log in logs if log.step_id == step), False) if step else False
+        return step, log
+
+    @api.model
+    def _agency_reminder_apply_holds(self, plan, date, forced):
+        """Move to "held" the entries that must not be sent, with the reason, in the user's words."""
+        if not plan:
+            return
+        partners = self.browse(list(plan))
+        moves = self.env["account.move"].browse(
+            {entry["line"].move_id.id for client in plan.values() for entry in client["send"]}
+        )
+        holds = self.env["agency.reminder.hold"].search_fetch(
+            self.env["agency.reminder.hold"]._agency_active_domain(date) & Domain("partner_id", "in", partners.ids),
+            ["kind", "partner_id", "move_id", "section_line_id", "date_until"],
+        )
+        pending = self._agency_reminder_pending_payments(moves)
+        last_sent = dict(
+            self.env["agency.reminder.message"]._read_group(
+                [("partner_id", "in", partners.ids)], ["partner_id"], ["date:max"]
+            )
+        )
+        for partner in partners:
+            client = plan[partner.id]
+            client_holds = holds.filtered(lambda hold, partner=partner: hold.partner_id == partner)
+            reason_all = self._agency_reminder_client_reason(client, client_holds, last_sent.get(partner), date, forced)
+            for entry in list(client["send"]):
+                move = entry["line"].move_id
+                reason = reason_all or pending.get(move.id)
+                for hold in client_holds.filtered(lambda hold, move=move: hold.move_id == move):
+                    if hold.section_line_id:
+                        entry["amount"] -= min(entry["amount"], hold.section_line_id._agency_section_total())
+                        reason = reason or (entry["amount"] <= 0 and hold._agency_describe())
+                    else:
+                        reason = reason or hold._agency_describe()
+                if reason:
+                    entry["reason"] = reason
+                    client["send"].remove(entry)
+                    client["held"].append(entry)
+            reason = self._agency_reminder_send_reason(client)
+            if reason:
+                for entry in client["send"]:
+                    entry["reason"] = reason
+                client["held"] += client["send"]
+                client["send"] = []
+
+    @api.model
+    def _agency_reminder_client_reason(self, client, holds, last_date, date, forced):
+        """Why nothing is sent to this client at all (pause, promise on the client, collections, too soon)."""
+        whole = holds.filtered(lambda hold: not hold.move_id)
+        if whole:
+            return whole[0]._agency_describe()
+        if forced:
+            return False
+        if client["partner"].agency_reminder_collections:
+            return self.env._("handed over to collections")
+        gap = client["cadence"].min_gap_days
+        if last_date and (date - last_date).days < gap:
+            return self.env._(
+                "last reminder on %(date)s, next one not before %(next)s",
+                date=last_date,
+                next=last_date + timedelta(days=gap),
+            )
+        return False
+
+    @api.model
+    def _agency_reminder_send_reason(self, client):
+        """Why what is left to send is held back: too small an amount, nobody to write to."""
+        if not client["send"]:
+            return False
+        total = sum(entry["amount_company"] for entry in client["send"])
+        minimum = client["cadence"].minimum_amount
+        if minimum and client["partner"].currency_id.compare_amounts(total, minimum) < 0:
+            return self.env._("below the minimum amount of %s", minimum)
+        steps = self.env["agency.reminder.step"].union(*(entry["step"] for entry in client["send"]))
+        if "mail" in steps._agency_channels() and not client["partner"]._agency_reminder_recipients(
+            self.env["account.move"].union(*(entry["line"].move_id for entry in client["send"]))
+        ):
+            return self.env._("no email address for this client")
+        return False
+
+    @api.model
+    def _agency_reminder_pending_payments(self, moves):
+        """Invoices with an online payment under way (pending or authorized transaction): ``{move_id: reason}``."""
+        if not moves:
+            return {}
+        transactions = (
+            self.env["payment.transaction"]
+            .sudo()
+            .search_fetch(
+                [("state", "in", ("pending", "authorized")), ("invoice_ids", "in", moves.ids)], ["invoice_ids"]
+            )
+        )
+        reason = self.env._("online payment in progress")
+        return {move.id: reason for move in transactions.invoice_ids & moves}
+
+    def _agency_reminder_recipients(self, moves):
+        """Who gets the reminder: the client's billing contacts with an email, else the contacts invoiced."""
+        self.ensure_one()
+        contacts = self.child_ids.filtered(lambda contact: contact.type == "invoice" and contact.email)
+        if not contacts:
+            contacts = moves.partner_id.filtered("email")
+        if not contacts and self.email:
+            contacts = self
+        return contacts
+
+    def _agency_reminder_hold_reasons(self, date, forced=False):
+        """Why this client gets nothing on ``date``, as one sentence (empty when nothing is due)."""
+        self.ensure_one()
+        client = self._agency_reminder_plan(date, partners=self, forced=forced).get(self.commercial_partner_id.id)
+        if not client:
+            return False
+        return "; ".join(sorted({entry["reason"] for entry in client["held"] if entry["reason"]}))
