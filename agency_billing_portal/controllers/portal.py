@@ -64,9 +64,7 @@ class PortalAccount(portal.PortalAccount):
 
     def _agency_holds(self, invoice_or_partner):
         """What the customer raised (and staff set) on an invoice or the whole client, for its page."""
-        Hold = request.env.get("agency.reminder.hold")
-        if Hold is None:
-            return []
+        Hold = request.env["agency.reminder.hold"]
         if invoice_or_partner._name == "account.move":
             domain = [("move_id", "=", invoice_or_partner.id)]
         else:

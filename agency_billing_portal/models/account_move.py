@@ -57,8 +57,13 @@ class AccountMove(models.Model):
 
     @api.model
     def _agency_portal_status_domain_disputed(self):
-        """Blocked invoices; the reminders addon adds those with one project's section disputed."""
-        return self._agency_disputed_domain()
+        """Blocked invoices, and open ones with one project's section disputed."""
+        section_disputed = Domain(
+            "agency_reminder_hold_ids",
+            "any",
+            [("kind", "=", "dispute"), ("state", "=", "open"), ("section_line_id", "!=", False)],
+        )
+        return self._agency_disputed_domain() | (self._agency_open_domain() & section_disputed)
 
     def _agency_mark_viewed(self):
         """Record when the client first opened the invoice (staff and the agency's own views don't count)."""

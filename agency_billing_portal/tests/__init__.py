@@ -1,2 +1,3 @@
 from . import test_portal_account
 from . import test_portal_pay_selection
+from . import test_portal_talk_back
