@@ -43,7 +43,8 @@ class PortalAccount(portal.PortalAccount):
         # EXTENDS account_payment: the project breakdown, what the customer raised, the early-payment
         # deadline and the installments; the agency learns when the customer first opened it.
         values = super()._invoice_get_page_view_values(invoice, access_token, **kwargs)
-        invoice._agency_mark_viewed()
+        if not request.env.user._is_internal():  # the agency's own look does not count
+            invoice._agency_mark_viewed()
         next_payment = invoice._get_invoice_next_payment_values()
         values.update(
             {
@@ -117,7 +118,9 @@ class PortalAccount(portal.PortalAccount):
         Move = request.env["account.move"]
         if not Move.has_access("read"):
             return request.env["project.project"]
-        groups = Move._read_group(self._get_invoices_domain("out"), ["agency_project_ids"])
+        # the invoices the user may see (its record rules, as a subquery), their projects read in sudo
+        visible = Move._search(self._get_invoices_domain("out"))
+        groups = Move.sudo()._read_group([("id", "in", visible)], ["agency_project_ids"])
         return request.env["project.project"].sudo().browse([project.id for (project,) in groups if project])
 
     # ------------------------------------------------------------------

@@ -66,9 +66,9 @@ class AccountMove(models.Model):
         return self._agency_disputed_domain() | (self._agency_open_domain() & section_disputed)
 
     def _agency_mark_viewed(self):
-        """Record when the client first opened the invoice (staff and the agency's own views don't count)."""
+        """Record when the client first opened the invoice (the caller leaves the agency's own views out)."""
         to_mark = self.filtered(lambda move: not move.agency_first_viewed_date and move.state == "posted")
-        if to_mark and not self.env.user._is_internal():
+        if to_mark:
             to_mark.sudo().write({"agency_first_viewed_date": fields.Datetime.now()})
 
     def _agency_portal_sections(self):
