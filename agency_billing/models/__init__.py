@@ -12,3 +12,9 @@ from . import res_config_settings
 from . import res_partner
 from . import sale_order
 from . import sale_order_line
+from . import agency_recommendation
+from . import agency_recommendation_dismissal
+from . import agency_recommendation_engine
+from . import agency_recommendation_pair
+from . import agency_recommendation_purchase
+from . import res_partner_recommendation

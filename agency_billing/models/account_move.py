@@ -1,5 +1,6 @@
 from odoo import api, fields, models
-from odoo.fields import Domain
+from odoo.exceptions import UserError
+from odoo.fields import Command, Domain
 
 # paid, on its way (registered, not yet matched with the bank), reversed by a credit note, or legacy:
 # nothing left to collect. Everything else (not paid, partially paid, blocked) is still owed.
@@ -241,3 +242,26 @@ class AccountMove(models.Model):
             "bank": self.partner_bank_id,
             "message": self._agency_invoice_message(),
         }
+
+    agency_suggestion_ids = fields.Many2many(
+        "agency.recommendation", string="Suggested Services", compute="_compute_agency_suggestion_ids"
+    )
+
+    @api.depends("partner_id", "state", "move_type", "company_id", "invoice_line_ids.product_id")
+    @api.depends_context("lang")
+    def _compute_agency_suggestion_ids(self):
+        for move in self:
+            partner = move.partner_id.commercial_partner_id
+            if move.state != "draft" or move.move_type != "out_invoice" or not partner.id:
+                move.agency_suggestion_ids = False
+                continue
+            records = partner.with_company(move.company_id)._agency_suggestion_records(limit=3)
+            present = move.invoice_line_ids.product_id
+            move.agency_suggestion_ids = records.filtered(lambda rec, present=present: rec.product_id not in present)
+
+    def _agency_add_suggested_product(self, product):
+        """Add a suggested service to this draft invoice."""
+        self.ensure_one()
+        if self.state != "draft":
+            raise UserError(self.env._("Only a draft invoice can get another service."))
+        self.write({"invoice_line_ids": [Command.create({"product_id": product.id, "quantity": 1})]})

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
@@ -34,3 +35,45 @@ class ResCompany(models.Model):
         help="Printed on agency invoices under the payment terms. Empty: a standard text, in the client's "
         "language, about late-payment interest and recovery fees.",
     )
+
+    agency_upsell_enabled = fields.Boolean(
+        string="Service Suggestions",
+        default=True,
+        help="Suggest to each client the services that clients with a similar purchase profile buy.",
+    )
+    agency_upsell_min_clients = fields.Integer(
+        string="Clients Behind a Suggestion",
+        default=5,
+        help="A service is suggested only when at least this many other clients buy it together with a "
+        "service the client buys (never fewer than 3), so that no suggestion reveals what one client buys.",
+    )
+    agency_upsell_skip_overdue = fields.Boolean(
+        string="No Suggestions to Late Payers",
+        default=True,
+        help="Clients with overdue invoices get no new service suggestions until they are up to date.",
+    )
+    agency_upsell_renewal_days = fields.Integer(
+        string="Renewals Shown Ahead (days)",
+        default=60,
+        help="Renewals due within this many days are shown as 'renewal due'.",
+    )
+    agency_upsell_refreshed_at = fields.Datetime(
+        string="Suggestions Refreshed On",
+        readonly=True,
+        copy=False,
+        help="When the suggestions were last computed from the invoices.",
+    )
+
+    @api.constrains("agency_upsell_min_clients", "agency_upsell_renewal_days")
+    def _check_agency_upsell_settings(self):
+        for company in self:
+            if company.agency_upsell_min_clients < 3:
+                raise ValidationError(
+                    self.env._(
+                        "A suggestion needs at least 3 other clients behind it, so that it never reveals what "
+                        "one client buys (got %(count)s).",
+                        count=company.agency_upsell_min_clients,
+                    )
+                )
+            if company.agency_upsell_renewal_days < 0:
+                raise ValidationError(self.env._("The number of days renewals are shown ahead cannot be negative."))

@@ -5,3 +5,8 @@ from . import test_invoice_numbering
 from . import test_billing_run_policies
 from . import test_agency_invoice_report
 from . import test_customer_statement
+from . import test_recommendation_scores
+from . import test_recommendation_actions
+from . import test_recommendation_renewals
+from . import test_recommendation_refresh
+from . import test_recommendation_evaluation
