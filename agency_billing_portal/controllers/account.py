@@ -85,9 +85,7 @@ class AgencyAccountPortal(PortalAccount):
         )
         return request.render("agency_billing_portal.portal_my_statement", values)
 
-    @http.route(
-        "/my/account/statement/<string:file_format>", type="http", auth="user", website=True, readonly=True
-    )
+    @http.route("/my/account/statement/<string:file_format>", type="http", auth="user", website=True, readonly=True)
     def agency_my_statement_download(self, file_format, date_from=None, date_to=None, **kw):
         if file_format not in ("pdf", "xlsx") or not self._agency_may_see_statement():
             return request.redirect("/my/account/billing")
@@ -96,8 +94,9 @@ class AgencyAccountPortal(PortalAccount):
             return request.redirect("/my/account/statement")
         partner = self._agency_partner()
         content, mimetype = getattr(self, f"_agency_statement_{file_format}")(partner, start, end)
-        filename = request.env._("Statement %(client)s %(date_from)s %(date_to)s", client=partner.name,
-                                 date_from=start, date_to=end)
+        filename = request.env._(
+            "Statement %(client)s %(date_from)s %(date_to)s", client=partner.name, date_from=start, date_to=end
+        )
         headers = [
             ("Content-Type", mimetype),
             ("Content-Length", len(content)),

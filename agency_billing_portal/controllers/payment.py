@@ -23,7 +23,8 @@ class AgencyPaymentPortal(AgencyAccountPortal):
         if not ids or not Move.has_access("read"):
             return Move
         invoices = Move.search(
-            [("id", "in", sorted(ids)), ("move_type", "in", ("out_invoice", "out_receipt"))], order="invoice_date_due, id"
+            [("id", "in", sorted(ids)), ("move_type", "in", ("out_invoice", "out_receipt"))],
+            order="invoice_date_due, id",
         )
         if len(invoices) != len(ids):  # another client's, or gone: nothing of the selection is shown
             raise UserError(request.env._("Some of the chosen invoices are not yours or no longer exist."))

@@ -96,7 +96,9 @@ class PortalAccount(portal.PortalAccount):
             filters[status] = {"label": labels[status], "domain": Move._agency_portal_status_domain(status)}
         return filters
 
-    def _prepare_my_invoices_values(self, page, date_begin, date_end, sortby, filterby, domain=None, url="/my/invoices"):
+    def _prepare_my_invoices_values(
+        self, page, date_begin, date_end, sortby, filterby, domain=None, url="/my/invoices"
+    ):
         # EXTENDS account
         if filterby == "overdue_invoices":  # Odoo's own links (home tile) keep working
             filterby = "overdue"

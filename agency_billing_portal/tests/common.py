@@ -24,12 +24,14 @@ class AgencyPortalCommon(AgencyBillingCommon):
     @classmethod
     def _agency_demo_provider(cls, company=None):
         company = company or cls.env.company
-        provider = cls.env["payment.provider"].sudo().search(
-            [("code", "=", "demo"), ("company_id", "=", company.id)], limit=1
+        provider = (
+            cls.env["payment.provider"].sudo().search([("code", "=", "demo"), ("company_id", "=", company.id)], limit=1)
         )
         provider.write({"state": "test", "is_published": True})
-        other = cls.env["payment.provider"].sudo().search(
-            [("company_id", "=", company.id), ("id", "!=", provider.id), ("state", "!=", "disabled")]
+        other = (
+            cls.env["payment.provider"]
+            .sudo()
+            .search([("company_id", "=", company.id), ("id", "!=", provider.id), ("state", "!=", "disabled")])
         )
         other.write({"state": "disabled"})
         return provider
@@ -44,7 +46,12 @@ class AgencyPortalCommon(AgencyBillingCommon):
                 lines.append(Command.create({"display_type": "line_section", "name": sections[index]}))
             lines.append(
                 Command.create(
-                    {"name": f"Creative work {index + 1}", "quantity": 1, "price_unit": amount, "tax_ids": [Command.clear()]}
+                    {
+                        "name": f"Creative work {index + 1}",
+                        "quantity": 1,
+                        "price_unit": amount,
+                        "tax_ids": [Command.clear()],
+                    }
                 )
             )
         invoice = cls.env["account.move"].create(

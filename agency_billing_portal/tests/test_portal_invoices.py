@@ -13,16 +13,28 @@ class TestPortalInvoices(AgencyPortalCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        product = cls.env["product.product"].sudo().create(
-            {"name": "Design hours", "type": "service", "invoice_policy": "order", "list_price": 100.0}
+        product = (
+            cls.env["product.product"]
+            .sudo()
+            .create({"name": "Design hours", "type": "service", "invoice_policy": "order", "list_price": 100.0})
         )
-        cls.project = cls.env["project.project"].sudo().create({"name": "Rocket launch site", "partner_id": cls.client_company.id})
-        order = cls.env["sale.order"].sudo().create(
-            {
-                "partner_id": cls.portal_partner.id,
-                "project_id": cls.project.id,
-                "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 3, "tax_ids": [Command.clear()]})],
-            }
+        cls.project = (
+            cls.env["project.project"]
+            .sudo()
+            .create({"name": "Rocket launch site", "partner_id": cls.client_company.id})
+        )
+        order = (
+            cls.env["sale.order"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": cls.portal_partner.id,
+                    "project_id": cls.project.id,
+                    "order_line": [
+                        Command.create({"product_id": product.id, "product_uom_qty": 3, "tax_ids": [Command.clear()]})
+                    ],
+                }
+            )
         )
         order.action_confirm()
         with freeze_time("2026-11-22"):

@@ -31,8 +31,9 @@ class TestPortalTalkBack(AgencyPortalCommon, HttpCase):
 
     @freeze_time("2026-11-22")
     def test_dispute_one_projects_section(self):
-        response = self._post(self.invoice, "dispute", reason="The banners were never delivered.",
-                              section_line_id=self.sections[1].id)
+        response = self._post(
+            self.invoice, "dispute", reason="The banners were never delivered.", section_line_id=self.sections[1].id
+        )
         self.assertEqual(response.status_code, 200)
         hold = self._holds(self.invoice)
         self.assertEqual((hold.kind, hold.origin, hold.section_line_id), ("dispute", "portal", self.sections[1]))
