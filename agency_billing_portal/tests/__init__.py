@@ -3,3 +3,4 @@ from . import test_portal_pay_selection
 from . import test_portal_talk_back
 from . import test_portal_account_page
 from . import test_portal_invoices
+from . import test_portal_query_counts
