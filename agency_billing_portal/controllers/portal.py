@@ -96,10 +96,10 @@ class PortalAccount(portal.PortalAccount):
             filters[status] = {"label": labels[status], "domain": Move._agency_portal_status_domain(status)}
         return filters
 
-    def _prepare_my_invoices_values(
+    def _prepare_my_invoices_values(  # noqa: PLR0917
         self, page, date_begin, date_end, sortby, filterby, domain=None, url="/my/invoices"
     ):
-        # EXTENDS account
+        # EXTENDS account (Odoo's positional signature)
         if filterby == "overdue_invoices":  # Odoo's own links (home tile) keep working
             filterby = "overdue"
         if filterby and filterby not in self._get_account_searchbar_filters():

@@ -26,8 +26,20 @@ def clone_invoices(invoice, count, days_apart=1):
     env = invoice.env
     cr = env.cr
     env.flush_all()
-    special = {"id", "name", "date", "invoice_date", "invoice_date_due", "access_token", "payment_reference",
-               "agency_billing_key", "agency_first_viewed_date", "sequence_number", "create_date", "write_date"}
+    special = {
+        "id",
+        "name",
+        "date",
+        "invoice_date",
+        "invoice_date_due",
+        "access_token",
+        "payment_reference",
+        "agency_billing_key",
+        "agency_first_viewed_date",
+        "sequence_number",
+        "create_date",
+        "write_date",
+    }
     move_cols = _columns(cr, "account_move", special)
     token = uuid.uuid4().hex[:8]
     cr.execute(

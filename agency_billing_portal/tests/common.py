@@ -37,7 +37,7 @@ class AgencyPortalCommon(AgencyBillingCommon):
         return provider
 
     @classmethod
-    def _make_invoice(cls, partner, date, amounts, currency=None, sections=None, post=True, term=None):
+    def _make_invoice(cls, partner, date, amounts, *, currency=None, sections=None, post=True, term=None):
         """An invoice with one line per amount; ``sections`` (names, as many as amounts) puts each
         line under its own project section, as the billing run does for consolidated invoices."""
         lines = []

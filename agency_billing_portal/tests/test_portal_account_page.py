@@ -73,7 +73,7 @@ class TestPortalAccountPage(AgencyPortalCommon, HttpCase):
         xlsx = self.url_open("/my/account/statement/xlsx?date_from=2026-08-01&date_to=2026-11-22")
         self.assertEqual(xlsx.status_code, 200)
         self.assertIn("spreadsheetml", xlsx.headers["Content-Type"])
-        import openpyxl  # noqa: PLC0415
+        import openpyxl
 
         sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
         cells = [str(cell.value) for row in sheet.iter_rows() for cell in row if cell.value is not None]
