@@ -15,6 +15,9 @@
         "views/portal_account_templates.xml",
         "views/portal_invoice_templates.xml",
     ],
+    "demo": [
+        "demo/agency_billing_portal_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "agency_billing_portal/static/tests/tours/*.js",
