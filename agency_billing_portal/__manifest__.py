@@ -1,14 +1,22 @@
 {
     "name": "Agency Billing Portal",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "summary": "The client's one place to see every invoice and its balance, understand it and pay",
     "category": "Accounting/Accounting",
     "author": "Agency Billing for Odoo",
     "website": "https://github.com/agency-billing/agency-billing-odoo",
     "license": "LGPL-3",
-    "depends": ["agency_billing", "portal", "account_payment"],
+    "depends": ["agency_billing", "agency_billing_reminders", "portal", "account_payment", "payment_demo"],
     "data": [
+        "security/agency_billing_portal_security.xml",
+        "views/account_move_views.xml",
+        "views/res_partner_views.xml",
         "views/portal_templates.xml",
+        "views/portal_account_templates.xml",
+        "views/portal_invoice_templates.xml",
+    ],
+    "demo": [
+        "demo/agency_billing_portal_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

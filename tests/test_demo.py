@@ -78,3 +78,28 @@ class TestDemo(TransactionCase):
         portal.with_user(portal)._check_credentials({"type": "password", "password": "portal"}, {"interactive": True})
         summary = portal.commercial_partner_id.with_user(portal)._agency_account_summary()
         self.assertGreater(summary[portal.commercial_partner_id.id]["overdue"], 0)
+
+    def test_the_agency_and_its_portal_customer(self):
+        """A newcomer sees an agency, not an empty Odoo: a named studio, a salesperson, a customer with a history."""
+        company = self.env.ref("base.main_company")
+        self.assertEqual(company.name, "Northwind Creative Studio")
+        self.assertTrue(company.logo)
+        self.assertTrue(company.primary_color and company.secondary_color)
+        self.assertTrue(company.street and company.city and company.country_id)
+        sofia = self.ref_("user_sales_sofia")
+        acme = self.ref_("client_acme")
+        self.assertEqual(acme.user_id, sofia)
+        invoices = self.env["account.move"].search(
+            [("move_type", "=", "out_invoice"), ("commercial_partner_id", "=", acme.id), ("state", "=", "posted")]
+        )
+        self.assertEqual(set(invoices.invoice_user_id.mapped("name")), {"Sofia Martins"})
+        self.assertTrue({"paid", "partial", "not_paid", "blocked"} <= set(invoices.mapped("payment_state")))
+        self.assertIn(self.ref_("inv_acme_overdue"), invoices.filtered_domain(invoices._agency_overdue_domain()))
+        self.assertEqual(self.ref_("inv_acme_disputed").payment_state, "blocked")
+        # a statement of several months: invoices and payments in at least four different months
+        months = {
+            line["date"].strftime("%Y-%m")
+            for block in acme._agency_statement_data(min(invoices.mapped("invoice_date")), None)["currencies"]
+            for line in block["lines"]
+        }
+        self.assertGreaterEqual(len(months), 4, months)

@@ -1,1 +1,4 @@
 from . import portal
+from . import account
+from . import payment
+from . import talk_back

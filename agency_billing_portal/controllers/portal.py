@@ -1,8 +1,10 @@
 from odoo import fields, http
 from odoo.exceptions import AccessError, MissingError
+from odoo.fields import Domain
 from odoo.http import request
 
 from odoo.addons.account_payment.controllers import portal
+from odoo.addons.agency_billing_portal.models.account_move import PORTAL_STATUSES
 
 
 class PortalAccount(portal.PortalAccount):
@@ -13,8 +15,12 @@ class PortalAccount(portal.PortalAccount):
             values["agency_account"] = self._agency_account_values()
         return values
 
+    # ------------------------------------------------------------------
+    # Invoice page and documents
+    # ------------------------------------------------------------------
+
     # EXTENDS account: show the invoice in the layout it is printed and sent with (the agency
-    # invoice for billed clients), not only in the one chosen on the client.
+    # invoice for billed clients), titled as the invoice it is (never "Proforma" once posted).
     @http.route()
     def portal_my_invoice_detail(self, invoice_id, access_token=None, report_type=None, download=False, **kw):
         if report_type in ("html", "pdf", "text") and not (report_type == "pdf" and download):
@@ -25,13 +31,103 @@ class PortalAccount(portal.PortalAccount):
             report = request.env["account.move.send"].sudo()._get_default_pdf_report_id(invoice_sudo)
             xmlid = report and report.get_external_id().get(report.id)
             if xmlid:
-                request.update_context(proforma_invoice=not invoice_sudo.invoice_pdf_report_id)
+                request.update_context(proforma_invoice=invoice_sudo.state != "posted")
                 return self._show_report(
                     model=invoice_sudo, report_type=report_type, report_ref=xmlid, download=download
                 )
         return super().portal_my_invoice_detail(
             invoice_id, access_token=access_token, report_type=report_type, download=download, **kw
         )
+
+    def _invoice_get_page_view_values(self, invoice, access_token, **kwargs):
+        # EXTENDS account_payment: the project breakdown, what the customer raised, the early-payment
+        # deadline and the installments; the agency learns when the customer first opened it.
+        values = super()._invoice_get_page_view_values(invoice, access_token, **kwargs)
+        if not request.env.user._is_internal():  # the agency's own look does not count
+            invoice._agency_mark_viewed()
+        next_payment = invoice._get_invoice_next_payment_values()
+        values.update(
+            {
+                "agency_sections": invoice._agency_portal_sections(),
+                "agency_installments": next_payment.get("not_reconciled_installments", [])
+                if len(invoice.line_ids.filtered(lambda line: line.display_type == "payment_term")) > 1
+                else [],
+                "agency_epd": next_payment if next_payment.get("installment_state") == "epd" else False,
+                "agency_holds": self._agency_holds(invoice),
+                "agency_flash": request.session.pop("agency_portal_flash", None),
+                "agency_can_talk_back": invoice.state == "posted"
+                and invoice.move_type in ("out_invoice", "out_receipt")
+                and not invoice.currency_id.is_zero(invoice.amount_residual),
+                "agency_today": fields.Date.context_today(invoice),
+            }
+        )
+        return values
+
+    def _agency_holds(self, invoice_or_partner):
+        """What the customer raised (and staff set) on an invoice or the whole client, for its page."""
+        Hold = request.env["agency.reminder.hold"]
+        if invoice_or_partner._name == "account.move":
+            domain = [("move_id", "=", invoice_or_partner.id)]
+        else:
+            domain = [("partner_id", "=", invoice_or_partner.id)]
+        return Hold.sudo().search(domain, order="create_date desc, id desc", limit=20)
+
+    @staticmethod
+    def _agency_flash(level, message):
+        """A message shown once on the next page (after a form was posted)."""
+        request.session["agency_portal_flash"] = {"level": level, "message": message}
+
+    # ------------------------------------------------------------------
+    # Invoice list: filters by status and by project
+    # ------------------------------------------------------------------
+
+    def _get_account_searchbar_filters(self):
+        # EXTENDS account
+        filters = super()._get_account_searchbar_filters()
+        Move = request.env["account.move"]
+        labels = {
+            "open": request.env._("Open"),
+            "overdue": request.env._("Overdue"),
+            "paid": request.env._("Paid"),
+            "disputed": request.env._("Disputed"),
+        }
+        filters.pop("overdue_invoices", None)  # replaced by ours: the whole client's, not one contact's
+        for status in PORTAL_STATUSES:
+            filters[status] = {"label": labels[status], "domain": Move._agency_portal_status_domain(status)}
+        return filters
+
+    def _prepare_my_invoices_values(  # noqa: PLR0917
+        self, page, date_begin, date_end, sortby, filterby, domain=None, url="/my/invoices"
+    ):
+        # EXTENDS account (Odoo's positional signature)
+        if filterby == "overdue_invoices":  # Odoo's own links (home tile) keep working
+            filterby = "overdue"
+        if filterby and filterby not in self._get_account_searchbar_filters():
+            filterby = None
+        project = self._cast_as_int(request.params.get("project"))
+        if project:
+            domain = Domain(domain or Domain.TRUE) & Domain("agency_project_ids", "in", [project])
+        values = super()._prepare_my_invoices_values(page, date_begin, date_end, sortby, filterby, domain, url)
+        projects = self._agency_invoice_projects()
+        if project and project not in projects.ids:
+            project = None
+        values["pager"]["url_args"]["project"] = project
+        values.update({"agency_projects": projects, "agency_project": project})
+        return values
+
+    def _agency_invoice_projects(self):
+        """The projects billed on the invoices this customer may see (one aggregate query)."""
+        Move = request.env["account.move"]
+        if not Move.has_access("read"):
+            return request.env["project.project"]
+        # the invoices the user may see (its record rules, as a subquery), their projects read in sudo
+        visible = Move._search(self._get_invoices_domain("out"))
+        groups = Move.sudo()._read_group([("id", "in", visible)], ["agency_project_ids"])
+        return request.env["project.project"].sudo().browse([project.id for (project,) in groups if project])
+
+    # ------------------------------------------------------------------
+    # Account card (portal home)
+    # ------------------------------------------------------------------
 
     def _agency_account_values(self):
         """The customer's account card: what its company owes, as far as this user may see."""

@@ -1,0 +1,142 @@
+from odoo import fields, http
+from odoo.exceptions import UserError
+from odoo.http import content_disposition, request
+
+from .portal import PortalAccount
+
+
+class AgencyAccountPortal(PortalAccount):
+    """My account: balance, ageing, next due date, what was raised, suggestions, and the statement
+    for a chosen period as a page, a PDF and a spreadsheet (the agency's customer statement)."""
+
+    def _agency_partner(self):
+        """The client whose account the user sees: its commercial entity."""
+        return request.env.user.partner_id.commercial_partner_id
+
+    def _agency_may_see_statement(self):
+        """A contact kept to its own documents sees no company-wide statement."""
+        partner = self._agency_partner()
+        return request.env["account.move"].has_access("read") and not partner.agency_portal_own_documents
+
+    def _agency_period(self, date_from, date_to):
+        """The statement period asked for, or the default one; an error message for a bad one."""
+        Statement = request.env["agency.customer.statement"]
+        default_from, default_to = Statement._default_period(fields.Date.context_today(self._agency_partner()))
+        try:
+            start = fields.Date.to_date(date_from) if date_from else default_from
+            end = fields.Date.to_date(date_to) if date_to else default_to
+        except ValueError:
+            return default_from, default_to, request.env._("Choose the period with valid dates (year-month-day).")
+        if start > end:
+            return default_from, default_to, request.env._("The statement period must start before it ends.")
+        return start, end, False
+
+    @http.route("/my/account/billing", type="http", auth="user", website=True, readonly=True)
+    def agency_my_account(self, **kw):
+        partner = self._agency_partner()
+        if not request.env["account.move"].has_access("read"):
+            return request.redirect("/my")
+        today = fields.Date.context_today(partner)
+        date_from, date_to, _error = self._agency_period(None, None)
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "page_name": "agency_account",
+                "agency_partner": partner,
+                "agency_summary": partner._agency_account_summary(today)[partner.id],
+                "agency_ageing": partner.sudo()._agency_portal_ageing(today)
+                if self._agency_may_see_statement()
+                else [],
+                "agency_ageing_labels": request.env["agency.customer.statement"]._ageing_labels(),
+                "agency_currency": request.env.company.currency_id,
+                "agency_terms": partner.sudo().agency_payment_terms_text,
+                "agency_may_see_statement": self._agency_may_see_statement(),
+                "agency_holds": self._agency_holds(partner),
+                "agency_suggestions": self._agency_suggestions(partner),
+                "agency_flash": request.session.pop("agency_portal_flash", None),
+                "date_from": date_from,
+                "date_to": date_to,
+            }
+        )
+        return request.render("agency_billing_portal.portal_my_account_billing", values)
+
+    def _agency_suggestions(self, partner):
+        """The services suggested to this client (upsell addon), if any."""
+        if not hasattr(partner, "_agency_recommendations"):
+            return []
+        return partner.sudo()._agency_recommendations(limit=3)
+
+    @http.route("/my/account/statement", type="http", auth="user", website=True, readonly=True)
+    def agency_my_statement(self, date_from=None, date_to=None, **kw):
+        if not self._agency_may_see_statement():
+            return request.redirect("/my/account/billing")
+        partner = self._agency_partner()
+        start, end, error = self._agency_period(date_from, date_to)
+        statement = partner.sudo().with_context(lang=request.env.lang)._agency_statement_data(start, end)
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "page_name": "agency_statement",
+                "statement": statement,
+                "agency_error": error,
+                "date_from": start,
+                "date_to": end,
+            }
+        )
+        return request.render("agency_billing_portal.portal_my_statement", values)
+
+    @http.route("/my/account/statement/<string:file_format>", type="http", auth="user", website=True, readonly=True)
+    def agency_my_statement_download(self, file_format, date_from=None, date_to=None, **kw):
+        if file_format not in ("pdf", "xlsx") or not self._agency_may_see_statement():
+            return request.redirect("/my/account/billing")
+        start, end, error = self._agency_period(date_from, date_to)
+        if error:
+            return request.redirect("/my/account/statement")
+        partner = self._agency_partner()
+        content, mimetype = getattr(self, f"_agency_statement_{file_format}")(partner, start, end)
+        filename = request.env._(
+            "Statement %(client)s %(date_from)s %(date_to)s", client=partner.name, date_from=start, date_to=end
+        )
+        headers = [
+            ("Content-Type", mimetype),
+            ("Content-Length", len(content)),
+            ("Content-Disposition", content_disposition(f"{filename}.{file_format}")),
+            ("X-Content-Type-Options", "nosniff"),
+        ]
+        return request.make_response(content, headers)
+
+    def _agency_statement_pdf(self, partner, start, end):
+        data = {"date_from": str(start), "date_to": str(end), "company_id": request.env.company.id}
+        content, _type = (
+            request.env["ir.actions.report"]
+            .sudo()
+            .with_context(lang=request.env.lang)
+            ._render_qweb_pdf("agency_billing.action_report_customer_statement", partner.ids, data=data)
+        )
+        return content, "application/pdf"
+
+    def _agency_statement_xlsx(self, partner, start, end):
+        Statement = request.env["agency.customer.statement"].sudo().with_context(lang=request.env.lang)
+        content = Statement._get_statement_xlsx(partner, start, end)
+        return content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+    @http.route("/my/account/quote", type="http", auth="user", website=True, methods=["POST"])
+    def agency_request_quote(self, product_id=None, **kw):
+        """Request a quote for one of the services suggested to the client."""
+        partner = self._agency_partner()
+        product = request.env["product.product"].sudo().browse(self._cast_as_int(product_id) or 0).exists()
+        try:
+            if not product or not hasattr(partner, "_agency_request_quote"):
+                raise UserError(request.env._("This service cannot be quoted: choose one of your suggestions."))
+            partner.sudo()._agency_request_quote(product, origin="portal")
+        except UserError as error:
+            self._agency_flash("danger", error.args[0])
+        else:
+            self._agency_flash(
+                "success",
+                request.env._(
+                    "Thank you: your request for a quote for %(service)s was sent to the agency.",
+                    service=product.display_name,
+                ),
+            )
+        return request.redirect("/my/account/billing")

@@ -1,0 +1,158 @@
+"""Every portal route our addons add or override, walked as a customer of client A with the ids and
+tokens of client B and of a client of another company: no access, no leak, no server error, nothing created."""
+
+import json
+
+from freezegun import freeze_time
+
+from odoo import http
+from odoo.tests import HttpCase, tagged
+
+from odoo.addons.agency_billing_portal.tests.common import AgencyPortalCommon
+
+TODAY = "2026-11-22"
+# amounts and names only client B and the other company's client have: never shown to A
+SECRETS = ("7,777.77", "6,666.66", "Globex", "Initech", "Secret project")
+
+
+@tagged("post_install", "-at_install")
+class TestPortalSecuritySweep(AgencyPortalCommon, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        with freeze_time(TODAY):
+            cls.mine = cls._make_invoice(cls.portal_partner, "2026-10-01", [1000.0])
+            cls.theirs = cls._make_invoice(
+                cls.other_user.partner_id, "2026-10-01", [7000.0, 777.77], sections=["Secret project", "Other"]
+            )
+            cls.theirs_2 = cls._make_invoice(cls.other_user.partner_id, "2026-10-02", [50.0])
+            company_2 = cls.setup_other_company(name="Initech Agency")["company"]
+            cls.foreign_client = cls.env["res.partner"].create({"name": "Initech", "is_company": True})
+            cls.foreign = (
+                cls.env["account.move"]
+                .with_company(company_2)
+                .create(
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": cls.foreign_client.id,
+                        "invoice_date": "2026-10-01",
+                        "company_id": company_2.id,
+                        "invoice_line_ids": [
+                            (0, 0, {"name": "Work", "quantity": 1, "price_unit": 6666.66, "tax_ids": [(5,)]})
+                        ],
+                    }
+                )
+            )
+            cls.foreign.action_post()
+        for invoice in cls.theirs | cls.theirs_2 | cls.foreign:
+            invoice._portal_ensure_token()
+        cls.project = (
+            cls.env["project.project"].sudo().create({"name": "Secret project", "partner_id": cls.other_client.id})
+        )
+
+    def _counts(self):
+        return (
+            self.env["payment.transaction"].sudo().search_count([]),
+            self.env["agency.reminder.hold"].sudo().search_count([]),
+            self.env["sale.order"].sudo().search_count([]),
+        )
+
+    def _check(self, response, what):
+        self.assertLess(response.status_code, 500, what)
+        for secret in SECRETS:
+            self.assertNotIn(secret, response.text, what)
+
+    def _jsonrpc(self, url, params):
+        payload = {"jsonrpc": "2.0", "method": "call", "id": 1, "params": params}
+        return self.url_open(url, data=json.dumps(payload), headers={"Content-Type": "application/json"})
+
+    @freeze_time(TODAY)
+    def test_sweep(self):
+        self.authenticate(self.portal_user.login, self.portal_user.login)
+        before = self._counts()
+        others = self.theirs | self.foreign
+        tokens = {
+            "wrong": "not-a-token",
+            "missing": "",
+            "other invoice's": self.theirs_2.access_token,
+        }
+        # GET pages and downloads
+        urls = [
+            "/my",
+            "/my/account/billing",
+            "/my/account/statement?date_from=2000-01-01&date_to=2030-12-31",
+            "/my/account/statement/pdf?date_from=2000-01-01&date_to=2030-12-31",
+            "/my/account/statement/xlsx?date_from=2000-01-01&date_to=2030-12-31",
+            "/my/account/statement/csv",
+            f"/my/invoices?project={self.project.id}",
+            "/my/invoices?filterby=disputed",
+        ]
+        for invoice in others:
+            for label, token in tokens.items():
+                for query in ("", "&report_type=html", "&report_type=pdf", "&report_type=pdf&download=true"):
+                    urls.append(f"/my/invoices/{invoice.id}?access_token={token}{query}#{label}")
+            urls.append(f"/my/invoices/pay?invoice_ids={invoice.id}")
+            urls.append(f"/my/invoices/pay?invoice_ids={self.mine.id}&invoice_ids={invoice.id}")
+            urls.append(f"/my/invoices/pay?invoice_ids={self.mine.id},{invoice.id}")
+        for url in urls:
+            self._check(self.url_open(url), url)
+        # the project filter of another client shows none of A's nor B's invoices
+        page = self.url_open(f"/my/invoices?project={self.project.id}").text
+        self.assertNotIn(self.theirs.name + "<", page)
+        # JSON: payment transactions for another client's invoices
+        for ids in (str(self.theirs.id), f"{self.mine.id},{self.theirs.id}", str(self.foreign.id), "abc", "0"):
+            response = self._jsonrpc(
+                f"/my/invoices/pay/transaction/{ids}",
+                {
+                    "provider_id": self.provider.id,
+                    "payment_method_id": self.provider.payment_method_ids[:1].id,
+                    "token_id": None,
+                    "amount": 10.0,
+                    "flow": "direct",
+                    "tokenization_requested": False,
+                    "landing_route": "/my",
+                    "is_validation": False,
+                    "access_token": None,
+                },
+            )
+            self._check(response, ids)
+            self.assertIn("error", response.json(), ids)
+        # POST forms: talk back on another client's invoice, a quote for a product not suggested
+        csrf = http.Request.csrf_token(self)
+        for invoice in others:
+            for kind, data in (
+                ("paid", {"reference": "X"}),
+                ("promise", {"date": "2026-12-30"}),
+                ("dispute", {"reason": "No", "section_line_id": invoice.invoice_line_ids[:1].id}),
+            ):
+                for label, token in tokens.items():
+                    response = self.url_open(
+                        f"/my/invoices/{invoice.id}/talk/{kind}",
+                        data={"csrf_token": csrf, "access_token": token, **data},
+                    )
+                    self._check(response, (invoice.name, kind, label))
+        # a section of B's invoice used on A's own invoice
+        response = self.url_open(
+            f"/my/invoices/{self.mine.id}/talk/dispute",
+            data={"csrf_token": csrf, "reason": "No", "section_line_id": self.theirs.invoice_line_ids[0].id},
+        )
+        self._check(response, "foreign section")
+        product = self.env["product.product"].create({"name": "Not suggested", "type": "service"})
+        for product_id in (product.id, 0, "abc", 999999999):
+            self._check(
+                self.url_open("/my/account/quote", data={"csrf_token": csrf, "product_id": product_id}), product_id
+            )
+        self.assertEqual(self._counts(), before, "no transaction, hold or quotation created")
+        self.assertNotEqual(self.theirs.payment_state, "blocked")
+
+    @freeze_time(TODAY)
+    def test_bad_amounts(self):
+        self.authenticate(self.portal_user.login, self.portal_user.login)
+        before = self._counts()
+        for amount in ("-1", "0", "0.00", "1000.01", "999999999999", "abc", "1,5", "1e309", "", " ", "NaN", "1.005"):
+            if not amount.strip():
+                continue  # empty means "all that is owed": a valid choice
+            response = self.url_open(f"/my/invoices/pay?invoice_ids={self.mine.id}&amount={amount}")
+            self._check(response, amount)
+            self.assertIn("agency_error", response.text, amount)
+        self.assertEqual(self._counts(), before)
