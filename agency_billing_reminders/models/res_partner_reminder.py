@@ -31,7 +31,7 @@ class ResPartner(models.Model):
 
     @api.model
     def _agency_billing_profile_fields(self):
-        return super()._agency_billing_profile_fields() + ["agency_reminder_cadence_id", "agency_reminder_collections"]
+        return [*super()._agency_billing_profile_fields(), "agency_reminder_cadence_id", "agency_reminder_collections"]
 
     # ------------------------------------------------------------------
     # PUBLIC API

@@ -125,9 +125,11 @@ class TestReminderTimeline(AgencyReminderCommon):
         self._run_days("2026-10-31", 1)
         letter = self._messages(town)
         self.assertEqual(letter.channels, "letter")
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "agency_billing_reminders.action_report_reminder_letter", letter.ids
-        )[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("agency_billing_reminders.action_report_reminder_letter", letter.ids)[0]
+            .decode()
+        )
         self.assertIn(invoice.name, html)
         self.assertIn("Payment reminder", html)
         self.assertTrue(letter.action_print_letter(), "Print Letter opens the report (or the document layout first)")
