@@ -27,6 +27,8 @@ class AgencyReminderMessage(models.Model):
         string="Invoices Due", compute="_compute_lines_html", sanitize=False, help="The table of the message."
     )
     mail_id = fields.Many2one("mail.mail", readonly=True, index="btree_not_null")
+    mail_subject = fields.Char(related="mail_id.subject", string="Subject")
+    mail_body = fields.Html(related="mail_id.body_html", string="Mail")
     activity_id = fields.Many2one("mail.activity", readonly=True)
     origin = fields.Selection([("cron", "Scheduled run"), ("user", "Staff")], readonly=True)
     user_id = fields.Many2one("res.users", string="By", readonly=True)

@@ -117,7 +117,9 @@ class AgencyReminderMessage(models.Model):
     def _agency_schedule_activity(self, activity_xmlid, steps, summary):
         step = steps.sorted("days")[-1]
         user = step.activity_user_id or self.partner_id.user_id or self.env.ref("base.user_admin", False)
-        self.activity_id = self.partner_id.sudo().activity_schedule(
+        # many at once: the assignees see them in their activities, without one email each
+        partner = self.partner_id.sudo().with_context(mail_activity_quick_update=True, mail_notify_force_send=False)
+        self.activity_id = partner.activity_schedule(
             activity_xmlid, date_deadline=self.date, summary=summary, note=self.lines_html, user_id=user.id
         )
 
