@@ -191,9 +191,14 @@ class AccountMove(models.Model):
 
     def action_agency_view_late_fees(self):
         self.ensure_one()
+        return self._agency_late_fee_action([("agency_late_fee_origin_id", "=", self.id)])
+
+    @api.model
+    def _agency_late_fee_action(self, domain):
+        """The customer invoices list, showing the late-fee invoices of ``domain``."""
         action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
         action.update(
-            domain=[("agency_late_fee_origin_id", "=", self.id)],
+            domain=domain,
             context={"create": False, "default_move_type": "out_invoice"},
             name=self.env._("Late Fees"),
         )

@@ -43,6 +43,8 @@ class TestLateFeeEntries(AgencyLateFeeCommon):
         self.assertEqual(invoice.amount_total, 1000.0, "the overdue invoice is not edited")
         self.assertEqual(invoice.agency_late_fee_count, 1)
         self.assertEqual(self.client.agency_late_fee_count, 1)
+        for action in (invoice.action_agency_view_late_fees(), self.client.action_agency_view_late_fees()):
+            self.assertEqual(self.env["account.move"].search(action["domain"]), fee)
 
     def test_percent_of_the_amount_still_due(self):
         policy = self._policy(kind="percent", percent=1.5, tax_ids=False)
