@@ -58,7 +58,7 @@ class AccountMove(models.Model):
         what was not charged before. Returns the fee invoices."""
         date = fields.Date.to_date(date)
         fee_moves = self.browse()
-        to_charge = self.filtered_domain(self._agency_overdue_domain(date)).filtered(
+        to_charge = self.filtered_domain(self._agency_to_remind_domain()).filtered(
             lambda move: not move.agency_late_fee_origin_id  # no fee on a fee
         )
         for invoice in to_charge:
@@ -94,6 +94,8 @@ class AccountMove(models.Model):
                 self.env.flush_all()  # the unique key is checked here, before the fee invoice is posted
                 if policy.auto_post:
                     fee_move.action_post()
+                    if policy.send_invoices:
+                        fee_move._agency_send_in_background()
         except UniqueViolation:
             _logger.info("Late fee on %s already charged by a concurrent run", self.name)
             return self.browse()
@@ -108,20 +110,18 @@ class AccountMove(models.Model):
         return fee_move
 
     def _agency_receivable_lines(self):
+        """The installments of the invoice (its receivable lines)."""
         return self.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")
 
-    def _agency_amount_due_total(self):
-        """What the invoice asked for, in its currency (its receivable lines)."""
+    def _agency_first_due_date(self):
         self.ensure_one()
-        return sum(self._agency_receivable_lines().mapped("amount_currency"))
+        return min(self._agency_receivable_lines().mapped("date_maturity") or [self.invoice_date_due])
 
-    def _agency_paid_by_date(self):
-        """``{date: amount}`` that payments and credit notes took off the invoice, in its currency."""
+    def _agency_overdue_residual(self, date):
+        """What is still due on the installments due before ``date``, in the invoice's currency."""
         self.ensure_one()
-        paid = {}
-        for partial in self._agency_receivable_lines().matched_credit_ids:
-            paid[partial.max_date] = paid.get(partial.max_date, 0.0) + partial.debit_amount_currency
-        return paid
+        lines = self._agency_receivable_lines().filtered(lambda line: line.date_maturity < date)
+        return sum(lines.mapped("amount_residual_currency"))
 
     def _agency_late_fee_invoice_vals(self, policy, date, charges):
         taxes = self.fiscal_position_id.map_tax(policy.tax_ids)
@@ -147,6 +147,12 @@ class AccountMove(models.Model):
         if policy.journal_id:
             values["journal_id"] = policy.journal_id.id
         return values
+
+    def _agency_send_in_background(self):
+        """Odoo's own background sending of invoices (``account.ir_cron_account_move_send``), as its batch
+        *Send* does: the PDF and the mail are made after this transaction commits, once."""
+        self.sending_data = {"author_user_id": self.env.user.id, "author_partner_id": self.env.user.partner_id.id}
+        self.env.ref("account.ir_cron_account_move_send").sudo()._trigger()
 
     def _agency_waive_late_fee(self, reason):
         """Waive this late-fee invoice: a credit note for it (matched with it while it is unpaid), the reason
@@ -183,9 +189,14 @@ class AccountMove(models.Model):
 
     def action_agency_view_late_fees(self):
         self.ensure_one()
+        return self._agency_late_fee_action([("agency_late_fee_origin_id", "=", self.id)])
+
+    @api.model
+    def _agency_late_fee_action(self, domain):
+        """The customer invoices list, showing the late-fee invoices of ``domain``."""
         action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
         action.update(
-            domain=[("agency_late_fee_origin_id", "=", self.id)],
+            domain=domain,
             context={"create": False, "default_move_type": "out_invoice"},
             name=self.env._("Late Fees"),
         )
