@@ -467,5 +467,19 @@ class AgencyRecommendationEngine(models.AbstractModel):
 
     @api.model
     def _cron_refresh(self):
-        count = self._refresh_incremental()
-        _logger.info("Service suggestions: %s clients refreshed", count)
+        """Hourly: the clients invoiced since the last refresh, company by company."""
+        self._cron_each_company(self._refresh_incremental)
+
+    @api.model
+    def _cron_refresh_full(self):
+        """Weekly: everything again (the other clients' scores catch up, recency ages)."""
+        self._cron_each_company(self._refresh_full)
+
+    @api.model
+    def _cron_each_company(self, refresh):
+        companies = self.env["res.company"].sudo().search([])
+        for done, company in enumerate(companies, start=1):
+            result = refresh(company)
+            _logger.info("Service suggestions of %s refreshed (%s)", company.name, result)
+            if self.env["ir.cron"]._commit_progress(1, remaining=len(companies) - done) <= 0:
+                return
