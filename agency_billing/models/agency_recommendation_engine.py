@@ -356,6 +356,9 @@ class AgencyRecommendationEngine(models.AbstractModel):
                 SELECT %(company)s, partner_id, product_id, 'new', rank, score, support,
                        anchor_product_id, anchor_count, expected_monthly
                   FROM (%(scores)s) scores
+                 WHERE NOT EXISTS (SELECT 1 FROM agency_recommendation_dismissal d
+                                    WHERE d.company_id = %(company)s AND d.partner_id = scores.partner_id
+                                      AND d.product_id = scores.product_id)
                 """,
                 company=company.id,
                 scores=self._scores_sql(company.id, today, self._min_clients(company), partner_ids),
