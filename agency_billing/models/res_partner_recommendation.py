@@ -200,9 +200,7 @@ class ResPartner(models.Model):
         renewals = self._agency_renewals()
         if not renewals:
             return False
-        return self.env["ir.qweb"]._render(
-            "agency_billing.agency_renewals_list", {"renewals": renewals, "format_date": format_date, "env": self.env}
-        )
+        return self.env["ir.qweb"]._render("agency_billing.agency_renewals_list", {"renewals": renewals})
 
     # ------------------------------------------------------------------
     # BUSINESS: one-click actions (public API: the portal requests quotations)
