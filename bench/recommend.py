@@ -29,14 +29,13 @@ import argparse
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from run import odoo_env, psql  # noqa: E402  (the billing run benchmark's helpers)
+from run import install, odoo_env, psql  # noqa: E402  (the billing run benchmark's helpers)
 
 SERVICES = 40
 YEARLY = 6
@@ -247,24 +246,7 @@ def main():
     parser.add_argument("--keep", action="store_true", help="reuse the generated database")
     args = parser.parse_args()
     if not args.keep:
-        psql(args.config, f'DROP DATABASE IF EXISTS "{args.db}"')
-        print(f"installing agency_billing in {args.db}", flush=True)
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "odoo",
-                "-c",
-                args.config,
-                "-d",
-                args.db,
-                "-i",
-                "agency_billing",
-                "--stop-after-init",
-                "--log-level=warn",
-            ],
-            check=True,
-        )
+        install(args.config, args.db)
         generate(args)
     measure(args)
 
