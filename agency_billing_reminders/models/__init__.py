@@ -12,3 +12,13 @@ from . import account_move_line
 from . import res_partner_reminder
 from . import res_partner_reminder_run
 from . import res_partner_reminder_send
+from . import agency_late_client
+from . import agency_reference_rate
+from . import agency_late_fee_policy
+from . import agency_late_fee
+from . import agency_reminder_cadence_late_fee
+from . import account_move_late_fee
+from . import res_partner_late_fee
+from . import account_move_receipt
+from . import account_payment_receipt
+from . import account_partial_reconcile

@@ -126,7 +126,7 @@ class AgencyReminderHold(models.Model):
     @api.model
     def _agency_expire_holds(self, date):
         """Holds whose end date has passed become expired."""
-        expired = self.search([("state", "=", "open"), ("date_until", "<", date)])
+        expired = self.sudo().search([("state", "=", "open"), ("date_until", "<", date)])
         expired.write({"state": "expired"})
         return expired
 

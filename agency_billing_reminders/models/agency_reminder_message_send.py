@@ -92,15 +92,14 @@ class AgencyReminderMessage(models.Model):
     # ------------------------------------------------------------------
 
     def _agency_invoice_attachments(self):
-        """The PDF of each invoice of the message: the one sent to the client, else printed now."""
-        attachments = self.env["ir.attachment"]
-        Report = self.env["ir.actions.report"].sudo()
-        for move in self.log_ids.move_id:
-            if move.invoice_pdf_report_id:
-                attachments |= move.invoice_pdf_report_id
-                continue
-            pdf, _kind = Report._render_qweb_pdf("account.account_invoices", move.ids)
-            attachments |= self._agency_attachment(f"{move._get_report_base_filename()}.pdf", pdf)
+        """The invoices of the message: the PDF each was sent with, and the others printed together."""
+        moves = self.log_ids.move_id
+        attachments = moves.invoice_pdf_report_id
+        missing = moves.filtered(lambda move: not move.invoice_pdf_report_id)
+        if missing:
+            pdf, _kind = self.env["ir.actions.report"].sudo()._render_qweb_pdf("account.account_invoices", missing.ids)
+            name = f"{missing._get_report_base_filename()}.pdf" if len(missing) == 1 else self.env._("Invoices.pdf")
+            attachments |= self._agency_attachment(name, pdf)
         return attachments
 
     def _agency_statement_attachment(self):

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 STEP_ACTIONS = [
     ("email", "Email"),
@@ -51,6 +51,10 @@ class AgencyReminderStep(models.Model):
     )
 
     _days_unique = models.Constraint("UNIQUE(cadence_id, days)", "Two steps of a cadence cannot fall on the same day.")
+
+    @api.constrains("sequence", "days")
+    def _check_order_in_cadence(self):
+        self.cadence_id._check_steps_in_order()
 
     def _agency_channels(self):
         """The channels of these steps (mail, letter, call, collections), in a stable order."""

@@ -73,7 +73,7 @@ class ResPartner(models.Model):
             "params": {
                 "type": "success",
                 "message": self.env._("Reminder sent to %s.", partner.name),
-                "next": {"type": "ir.actions.act_window_close"},
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
 

@@ -82,7 +82,7 @@ class ResPartner(models.Model):
             if not cadence or not cadence.step_ids:
                 continue
             step, log = self._agency_reminder_next_step(cadence, line, logs.get(line.id, []), date, forced)
-            if not step or (cadence and cron and log and log.state == "held" and log.date == date):
+            if not step or (cron and log and log.state == "held" and log.date == date):
                 continue
             client = plan.setdefault(
                 line.partner_id.id, {"partner": line.partner_id, "cadence": cadence, "send": [], "held": []}
@@ -105,13 +105,13 @@ class ResPartner(models.Model):
         """The step ``line`` reaches on ``date`` and the existing log of that step (held back before)."""
         sent_days = [log.step_id.days for log in logs if log.state == "sent"]
         last_sent = max(sent_days) if sent_days else None
-        if forced:
+        step = cadence._agency_step_reached((date - line.date_maturity).days)
+        if step and last_sent is not None and step.days <= last_sent:
+            step = step.browse()
+        if forced and not step:
+            # staff's "send next step now": the step after the last one sent, ahead of its day
             steps = cadence.step_ids.filtered(lambda step: last_sent is None or step.days > last_sent)
             step = steps.sorted("days")[:1]
-        else:
-            step = cadence._agency_step_reached((date - line.date_maturity).days)
-            if step and last_sent is not None and step.days <= last_sent:
-                step = step.browse()
         log = next((log for log in logs if log.step_id == step), False) if step else False
         return step, log
 
@@ -225,3 +225,32 @@ class ResPartner(models.Model):
         if not client:
             return False
         return "; ".join(sorted({entry["reason"] for entry in client["held"] if entry["reason"]}))
+
+    @api.model
+    def _agency_reminder_next_steps(self, partners, date=None):
+        """The next step of each client and its date: ``{partner_id: (step, date)}``, for the back office."""
+        date = date or fields.Date.context_today(self)
+        Line = self.env["account.move.line"]
+        lines = Line.search_fetch(
+            Line._agency_due_lines_domain() & Domain("partner_id", "in", partners.ids), ["partner_id", "date_maturity"]
+        )
+        cadences = self.env["agency.reminder.cadence"]._agency_cadence_for(lines.partner_id)
+        sent = {
+            (line.id, step.id)
+            for line, step in self.env["agency.reminder.log"]._read_group(
+                [("line_id", "in", lines.ids), ("state", "=", "sent")], ["line_id", "step_id"]
+            )
+        }
+        nexts = {}
+        for line in lines:
+            cadence = cadences.get(line.partner_id.id)
+            done = [step.days for step in cadence.step_ids if (line.id, step.id) in sent] if cadence else []
+            for step in cadence.step_ids.sorted("days") if cadence else []:
+                if done and step.days <= max(done):
+                    continue
+                when = max(line.date_maturity + timedelta(days=step.days), date)
+                current = nexts.get(line.partner_id.id)
+                if not current or when < current[1]:
+                    nexts[line.partner_id.id] = (step, when)
+                break
+        return nexts

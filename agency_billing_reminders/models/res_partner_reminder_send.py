@@ -4,13 +4,23 @@ from odoo import models
 
 _logger = logging.getLogger(__name__)
 
+# first key of the transaction-level advisory lock taken on a client while it is reminded
+REMINDER_LOCK_KEY = 7213
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
     def _agency_reminder_lock(self):
-        """Hold the client's row for this transaction: another run that holds it is reminding the client."""
-        return self.try_lock_for_update(allow_referencing=True)
+        """Hold the client for this transaction (an advisory lock, released at commit or rollback).
+
+        False when another transaction holds it: that run (the scheduled one, or staff's *Send now*) is
+        reminding the client right now. A lock rather than the client's row, so that invoicing the client
+        meanwhile is not held up.
+        """
+        self.ensure_one()
+        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [REMINDER_LOCK_KEY, self.id])
+        return self.env.cr.fetchone()[0]
 
     def _agency_send_reminders(self, date, forced=False, origin="cron", planned=None):
         """Send this client's reminder of ``date``: one message for every installment that reached a step.

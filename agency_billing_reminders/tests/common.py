@@ -1,11 +1,15 @@
+from datetime import timedelta
 from unittest.mock import patch
 
-from odoo import Command
+from freezegun import freeze_time
+
+from odoo import Command, fields
 
 from odoo.addons.agency_billing.tests.common import AgencyBillingCommon
+from odoo.addons.mail.tests.common import MockEmail
 
 
-class AgencyReminderCommon(AgencyBillingCommon):
+class AgencyReminderCommon(AgencyBillingCommon, MockEmail):
     """Clients of each profile with invoices, and helpers to run the reminders on a given day."""
 
     @classmethod
@@ -59,3 +63,21 @@ class AgencyReminderCommon(AgencyBillingCommon):
         return self.env["agency.reminder.message"].search(
             [("partner_id", "=", partner.commercial_partner_id.id)], order="date, id"
         )
+
+    def _days(self, start, count):
+        first = fields.Date.to_date(start)
+        return [first + timedelta(days=offset) for offset in range(count)]
+
+    def _run_days(self, start, count, twice=True):
+        """The scheduled run every day (twice a day: morning and evening) from ``start``, time frozen."""
+        for day in self._days(start, count):
+            for hour in ("08:00", "20:00") if twice else ("08:00",):
+                with freeze_time(f"{day} {hour}"):
+                    self._run(day)
+
+    def _sent_days(self, partner):
+        """{date: [step names]} of the messages a client got."""
+        days = {}
+        for message in self._messages(partner):
+            days.setdefault(str(message.date), []).extend(message.log_ids.step_id.mapped("name"))
+        return days

@@ -1,0 +1,34 @@
+from odoo import fields, models
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+
+    agency_late_fee_count = fields.Integer(string="Late Fees", compute="_compute_agency_late_fee_count")
+
+    def _compute_agency_late_fee_count(self):
+        counts = dict(
+            self.env["account.move"]._read_group(
+                [
+                    ("agency_late_fee_origin_id", "!=", False),
+                    ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+                ],
+                ["commercial_partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.agency_late_fee_count = counts.get(partner.commercial_partner_id, 0)
+
+    def action_agency_view_late_fees(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
+        action.update(
+            domain=[
+                ("agency_late_fee_origin_id", "!=", False),
+                ("commercial_partner_id", "=", self.commercial_partner_id.id),
+            ],
+            context={"create": False, "default_move_type": "out_invoice"},
+            name=self.env._("Late Fees"),
+        )
+        return action

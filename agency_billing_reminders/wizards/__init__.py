@@ -1,0 +1,3 @@
+from . import agency_late_fee_waive
+from . import agency_reminder_hold_wizard
+from . import agency_reminder_send_wizard
