@@ -33,6 +33,7 @@
     ],
     "demo": [
         "demo/agency_billing_demo.xml",
+        "demo/agency_recommendation_demo.xml",
     ],
     "application": True,
 }

@@ -52,6 +52,14 @@ def psql(config, sql, db="postgres"):
     conn.close()
 
 
+def install(config, db):
+    """A fresh database ``db`` with agency_billing installed."""
+    psql(config, f'DROP DATABASE IF EXISTS "{db}"')
+    print(f"installing agency_billing in {db}", flush=True)
+    command = [sys.executable, "-m", "odoo", "-c", config, "-d", db, "-i", "agency_billing", "--stop-after-init"]
+    subprocess.run([*command, "--log-level=warn"], check=True)
+
+
 # --------------------------------------------------------------------------- dataset
 def generate(args):
     env, cr = odoo_env(args.config, args.db)
@@ -212,24 +220,7 @@ def main():
         return measure(args)
 
     if not args.keep:
-        psql(args.config, f'DROP DATABASE IF EXISTS "{args.db}"')
-        print(f"installing agency_billing in {args.db}", flush=True)
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "odoo",
-                "-c",
-                args.config,
-                "-d",
-                args.db,
-                "-i",
-                "agency_billing",
-                "--stop-after-init",
-                "--log-level=warn",
-            ],
-            check=True,
-        )
+        install(args.config, args.db)
         print(
             f"generating {args.clients} clients x {args.projects} projects x {args.lines_per_project} lines",
             flush=True,

@@ -36,6 +36,17 @@ def login(url, db, user, password):
     return next(cookie.value for cookie in jar if cookie.name == "session_id")
 
 
+def call_kw(url, session, model, method, args, *, kwargs=None):
+    """A JSON-RPC call as the logged-in user."""
+    opener = urllib.request.build_opener()
+    opener.addheaders = [("Cookie", f"session_id={session}")]
+    payload = {"jsonrpc": "2.0", "params": {"model": model, "method": method, "args": args, "kwargs": kwargs or {}}}
+    request = urllib.request.Request(
+        f"{url}/web/dataset/call_kw", json.dumps(payload).encode(), {"Content-Type": "application/json"}
+    )
+    return json.load(opener.open(request, timeout=30))["result"]
+
+
 class Browser:
     def __init__(self):
         self.profile = tempfile.mkdtemp()
@@ -110,32 +121,44 @@ class Browser:
         shutil.rmtree(self.profile, ignore_errors=True)
 
 
+def shoot_suggestions(args, browser, staff):
+    """The suggestion panel on a draft invoice of Hooli (demo history of agency_billing)."""
+    hooli = call_kw(args.url, staff, "res.partner", "search", [[["agency_client_code", "=", "HOOLI"]]])[0]
+    draft = call_kw(
+        args.url,
+        staff,
+        "account.move",
+        "search",
+        [[["partner_id", "=", hooli], ["state", "=", "draft"], ["move_type", "=", "out_invoice"]]],
+        kwargs={"limit": 1},
+    )[0]
+    browser.shoot(
+        f"{args.url}/odoo/action-account.action_move_out_invoice_type/{draft}",
+        staff,
+        IMAGES / "suggestion_panel.png",
+        wait_for=".o_agency_suggestion_panel .o_data_row",
+        height=760,
+    )
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", default="http://localhost:8069")
     parser.add_argument("--db", default=os.environ.get("AGENCY_DEMO_DB", "agency_demo"))
+    parser.add_argument("--only", choices=["suggestions"], help="take only these screenshots")
     args = parser.parse_args()
     IMAGES.mkdir(exist_ok=True)
     staff = login(args.url, args.db, "agency", "agency")
-    portal = login(args.url, args.db, "portal.acme", "portal")
     browser = Browser()
     try:
+        shoot_suggestions(args, browser, staff)
+        if args.only:
+            return
+        portal = login(args.url, args.db, "portal.acme", "portal")
         # the client form opened on its Billing tab
-        opener = urllib.request.build_opener()
-        opener.addheaders = [("Cookie", f"session_id={staff}")]
-        payload = {
-            "jsonrpc": "2.0",
-            "params": {
-                "model": "res.partner",
-                "method": "search",
-                "args": [[["agency_client_code", "=", "ACME"], ["parent_id", "=", False]]],
-                "kwargs": {},
-            },
-        }
-        request = urllib.request.Request(
-            f"{args.url}/web/dataset/call_kw", json.dumps(payload).encode(), {"Content-Type": "application/json"}
-        )
-        acme = json.load(opener.open(request, timeout=30))["result"][0]
+        acme = call_kw(
+            args.url, staff, "res.partner", "search", [[["agency_client_code", "=", "ACME"], ["parent_id", "=", False]]]
+        )[0]
         form_url = f"{args.url}/odoo/action-agency_billing.action_agency_clients/{acme}"
         browser.shoot(form_url, staff, IMAGES / "partner_form.png", wait_for=".o_form_view .o_notebook a.nav-link")
         browser.call(

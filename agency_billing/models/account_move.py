@@ -255,9 +255,9 @@ class AccountMove(models.Model):
             if move.state != "draft" or move.move_type != "out_invoice" or not partner.id:
                 move.agency_suggestion_ids = False
                 continue
-            records = partner.with_company(move.company_id)._agency_suggestion_records(limit=3)
-            present = move.invoice_line_ids.product_id
-            move.agency_suggestion_ids = records.filtered(lambda rec, present=present: rec.product_id not in present)
+            move.agency_suggestion_ids = partner.with_company(move.company_id)._agency_suggestions_besides(
+                move.invoice_line_ids.product_id
+            )
 
     def _agency_add_suggested_product(self, product):
         """Add a suggested service to this draft invoice."""

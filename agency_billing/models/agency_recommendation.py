@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import format_date
 
 RECOMMENDATION_KINDS = [("new", "New service"), ("renewal", "Renewal due")]
 
@@ -54,7 +55,7 @@ class AgencyRecommendation(models.Model):
             return self.env._(
                 "Renewal of %(service)s due on %(date)s",
                 service=self.product_id.display_name,
-                date=fields.Date.to_string(self.date_due),
+                date=format_date(self.env, self.date_due),
             )
         return self.env._(
             "%(count)s of %(total)s clients who buy %(service)s also buy %(product)s",

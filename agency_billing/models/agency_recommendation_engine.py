@@ -128,17 +128,17 @@ class AgencyRecommendationEngine(models.AbstractModel):
         partner_filter = SQL("AND partner_id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL()
         return SQL(
             """
-            WITH base AS (
+            WITH base AS MATERIALIZED (
                 SELECT partner_id, product_id,
-                       power(0.5, GREATEST(%(today)s::date - last_date, 0) / %(half_life)s) AS recency
+                       power(0.5, GREATEST(%(today)s::date - last_date, 0)::float / %(half_life)s::float) AS recency
                   FROM %(purchase)s
                  WHERE company_id = %(company)s %(partner_filter)s
             ), candidate AS (
                 SELECT b.partner_id, q.other_product_id AS product_id,
                        SUM(q.client_count / sqrt(di.client_count::float * dj.client_count) * b.recency) AS similarity,
                        MAX(q.client_count) AS support,
-                       (array_agg(q.product_id ORDER BY q.client_count DESC, di.client_count, q.product_id))[1]
-                           AS anchor_product_id
+                       -- the anchor: most clients buying both, then the most specific, then the lowest id
+                       -(MAX(ARRAY[q.client_count, -di.client_count, -q.product_id]))[3] AS anchor_product_id
                   FROM base b
                   JOIN %(pair)s q ON q.company_id = %(company)s AND q.product_id = b.product_id
                                  AND q.other_product_id != b.product_id
@@ -265,6 +265,8 @@ class AgencyRecommendationEngine(models.AbstractModel):
                     contributions=self._pair_contributions_sql("agency_recommendation_purchase", company.id),
                 )
             )
+            # fresh statistics, or PostgreSQL plans the scoring for empty tables
+            cr.execute(SQL("ANALYZE agency_recommendation_purchase, agency_recommendation_pair"))
             self._store_recommendations(company)
             company.sudo().agency_upsell_refreshed_at = refreshed_at
         self._invalidate()
@@ -465,5 +467,19 @@ class AgencyRecommendationEngine(models.AbstractModel):
 
     @api.model
     def _cron_refresh(self):
-        count = self._refresh_incremental()
-        _logger.info("Service suggestions: %s clients refreshed", count)
+        """Hourly: the clients invoiced since the last refresh, company by company."""
+        self._cron_each_company(self._refresh_incremental)
+
+    @api.model
+    def _cron_refresh_full(self):
+        """Weekly: everything again (the other clients' scores catch up, recency ages)."""
+        self._cron_each_company(self._refresh_full)
+
+    @api.model
+    def _cron_each_company(self, refresh):
+        companies = self.env["res.company"].sudo().search([])
+        for done, company in enumerate(companies, start=1):
+            result = refresh(company)
+            _logger.info("Service suggestions of %s refreshed (%s)", company.name, result)
+            if self.env["ir.cron"]._commit_progress(1, remaining=len(companies) - done) <= 0:
+                return

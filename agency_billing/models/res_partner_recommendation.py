@@ -56,6 +56,8 @@ class ResPartner(models.Model):
         "currency"}``. Empty when suggestions are off for the client (setting, opt-out, overdue
         invoices). The reason and the amount never name another client nor show its amounts."""
         self.ensure_one()
+        records = self.commercial_partner_id._agency_suggestion_records(limit=limit)
+        (records.product_id | records.anchor_product_id).mapped("display_name")  # one read for the reasons
         return [
             {
                 "product": rec.product_id,
@@ -64,7 +66,7 @@ class ResPartner(models.Model):
                 "expected_monthly": rec.expected_monthly,
                 "currency": rec.currency_id,
             }
-            for rec in self.commercial_partner_id._agency_suggestion_records(limit=limit)
+            for rec in records
         ]
 
     def _agency_suggestion_records(self, limit=None):
@@ -88,6 +90,12 @@ class ResPartner(models.Model):
         )
         return Recommendation.search(domain, order="rank, id", limit=limit).sudo(self.env.su)
 
+    def _agency_suggestions_besides(self, products, limit=3):
+        """The suggestion panel of a draft invoice or quotation: the best suggestions that are not
+        already on it."""
+        records = self._agency_suggestion_records(limit=limit)
+        return records.filtered(lambda rec: rec.product_id not in products)
+
     def _agency_upsell_blocked_reason(self, company):
         """Why nothing new is suggested to this client now, or False."""
         self.ensure_one()
@@ -102,7 +110,11 @@ class ResPartner(models.Model):
     def _agency_has_overdue(self, company):
         Move = self.env["account.move"].sudo()
         domain = Move._agency_overdue_domain() & Domain(
-            [("commercial_partner_id", "=", self.id), ("company_id", "=", company.id)]
+            [
+                ("partner_id", "child_of", self.id),  # indexed, unlike the commercial partner
+                ("commercial_partner_id", "=", self.id),
+                ("company_id", "=", company.id),
+            ]
         )
         return bool(Move.search_count(domain, limit=1))
 

@@ -29,9 +29,9 @@ class SaleOrder(models.Model):
             if order.state not in ("draft", "sent") or not partner.id:
                 order.agency_suggestion_ids = False
                 continue
-            records = partner.with_company(order.company_id)._agency_suggestion_records(limit=3)
-            present = order.order_line.product_id
-            order.agency_suggestion_ids = records.filtered(lambda rec, present=present: rec.product_id not in present)
+            order.agency_suggestion_ids = partner.with_company(order.company_id)._agency_suggestions_besides(
+                order.order_line.product_id
+            )
 
     def _agency_add_suggested_product(self, product):
         """Add a suggested service to this quotation."""

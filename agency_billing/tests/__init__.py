@@ -10,3 +10,4 @@ from . import test_recommendation_actions
 from . import test_recommendation_renewals
 from . import test_recommendation_refresh
 from . import test_recommendation_evaluation
+from . import test_recommendation_queries

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo.tests import tagged
 
@@ -44,7 +45,6 @@ class TestRecommendationRefresh(AgencyRecommendationCommon):
         cancelled = self._bill(others[5], [(self.audit, 5000)])
         cancelled.button_draft()
         cancelled.button_cancel()
-        cron = self.env.ref("agency_billing.ir_cron_agency_recommendation_refresh")
         engine = self.env["agency.recommendation.engine"]
         refreshed = engine._refresh_incremental(self.env.company)
         self.assertEqual(refreshed, 3 + 6)
@@ -62,9 +62,19 @@ class TestRecommendationRefresh(AgencyRecommendationCommon):
             [row for row in full[2] if row[0] in changed], [row for row in incremental[2] if row[0] in changed]
         )
         self.assertEqual(self._suggested(), [self.ads, self.content])
-        # nothing changed since: the cron leaves everything as it is
-        cron.method_direct_trigger()
+        # nothing changed since: the scheduled action leaves everything as it is
+        progress = []
+
+        def commit_progress(cron_model, processed=0, remaining=None, deactivate=False):
+            progress.append((processed, remaining))
+            return 60.0  # seconds left; no commit inside the test transaction
+
+        with patch.object(type(self.env["ir.cron"]), "_commit_progress", commit_progress):
+            self.env["agency.recommendation.engine"]._cron_refresh()
         self.assertEqual(self._tables(), full)
+        self.assertIn((1, 0), progress, "progress committed company by company")
+        cron = self.env.ref("agency_billing.ir_cron_agency_recommendation_refresh")
+        self.assertEqual(cron.code.strip(), "model._cron_refresh()")
 
     def test_first_refresh_is_full(self):
         self._bill(self.client_company, [(self.seo, 900)])
