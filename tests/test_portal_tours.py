@@ -23,9 +23,7 @@ class TestPortalTours(AgencyPortalCommon, HttpCase):
             cls.open_invoice = cls._make_invoice(cls.portal_partner, "2026-11-10", [250.0])
             # INV/2026/00003: paid in September
             cls.paid = cls._make_invoice(cls.portal_partner, "2026-08-01", [900.0])
-            cls.env["account.payment.register"].with_context(
-                active_model="account.move", active_ids=cls.paid.ids
-            ).create({"payment_date": "2026-09-15"})._create_payments()
+            cls._register_payment(cls.paid, payment_date="2026-09-15")
         assert cls.consolidated.name == "INV/2026/00001", cls.consolidated.name  # the tours find it by name
 
     def _tour(self, name, url):

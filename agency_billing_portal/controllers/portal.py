@@ -4,7 +4,8 @@ from odoo.fields import Domain
 from odoo.http import request
 
 from odoo.addons.account_payment.controllers import portal
-from odoo.addons.agency_billing_portal.models.account_move import PORTAL_STATUSES
+
+from ..models.account_move import PORTAL_STATUSES
 
 
 class PortalAccount(portal.PortalAccount):

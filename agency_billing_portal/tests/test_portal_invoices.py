@@ -43,9 +43,7 @@ class TestPortalInvoices(AgencyPortalCommon, HttpCase):
             cls.project_invoice.action_post()
             cls.overdue = cls._make_invoice(cls.portal_partner, "2026-09-01", [1000.0])
             cls.paid = cls._make_invoice(cls.portal_partner, "2026-09-02", [222.0])
-            cls.env["account.payment.register"].with_context(
-                active_model="account.move", active_ids=cls.paid.ids
-            ).create({"payment_date": "2026-09-10"})._create_payments()
+            cls._register_payment(cls.paid, payment_date="2026-09-10")
             cls.disputed = cls._make_invoice(cls.portal_partner, "2026-09-03", [333.0])
             cls.disputed.action_toggle_block_payment()
             cls.consolidated = cls._make_invoice(
