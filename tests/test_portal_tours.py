@@ -45,6 +45,9 @@ class TestPortalTours(AgencyPortalCommon, HttpCase):
         self._tour("agency_portal_pay_partial", "/my/invoices?filterby=open")
         self.assertAlmostEqual(self.consolidated.amount_residual, 2000.0 - 300.5)
         self.assertEqual(self.consolidated.payment_state, "partial")
+        # the reminders addon queues its thank-you receipt for the payment
+        tx = self.env["payment.transaction"].search([("invoice_ids", "in", self.consolidated.ids)])
+        self.assertIn(tx.payment_id.move_id.agency_receipt_state, ("to_send", "sent"))
 
     def test_dispute_one_projects_section(self):
         self._tour("agency_portal_dispute_section", "/my/invoices?filterby=open")
