@@ -166,6 +166,7 @@ def shoot_portal(args, browser, staff, portal):
         wait_for="#agency_talk_back",
         height=900,
     )
+    time.sleep(5)  # the page's scripts (collapsible forms) and the invoice preview load after the page
     browser.call(
         "Runtime.evaluate",
         expression="document.querySelector('.agency_open_dispute').click();"

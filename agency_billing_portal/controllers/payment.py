@@ -47,6 +47,7 @@ class AgencyPaymentPortal(AgencyAccountPortal):
         reference = invoices._agency_portal_payment_reference(invoices)
         values.update(
             {
+                "agency_amount_text": f"{chosen:.{currency.decimal_places}f}",
                 "agency_invoices": invoices,
                 "agency_total": total,
                 "agency_partial": currency.compare_amounts(chosen, total) < 0,
