@@ -11,6 +11,7 @@
     "data": [
         "security/ir.model.access.csv",
         "security/agency_reminder_rules.xml",
+        "security/agency_late_fee_rules.xml",
         "data/ir_cron.xml",
         "data/mail_template_data.xml",
         "data/agency_reminder_cadence_data.xml",

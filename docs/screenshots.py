@@ -36,15 +36,22 @@ def login(url, db, user, password):
     return next(cookie.value for cookie in jar if cookie.name == "session_id")
 
 
-def call_kw(url, session, model, method, args, *, kwargs=None):
-    """A JSON-RPC call as the logged-in user."""
-    opener = urllib.request.build_opener()
-    opener.addheaders = [("Cookie", f"session_id={session}")]
+def rpc(opener, url, model, method, args, *, kwargs=None):
     payload = {"jsonrpc": "2.0", "params": {"model": model, "method": method, "args": args, "kwargs": kwargs or {}}}
     request = urllib.request.Request(
         f"{url}/web/dataset/call_kw", json.dumps(payload).encode(), {"Content-Type": "application/json"}
     )
-    return json.load(opener.open(request, timeout=30))["result"]
+    answer = json.load(opener.open(request, timeout=120))
+    if answer.get("error"):
+        raise SystemExit(f"{model}.{method} failed: {answer['error']}")
+    return answer["result"]
+
+
+def call_kw(url, session, model, method, args, *, kwargs=None):
+    """A JSON-RPC call as the logged-in user."""
+    opener = urllib.request.build_opener()
+    opener.addheaders = [("Cookie", f"session_id={session}")]
+    return rpc(opener, url, model, method, args, kwargs=kwargs)
 
 
 class Browser:
@@ -215,13 +222,32 @@ def main():
         (IMAGES / "partner_billing_tab.png").write_bytes(base64.b64decode(data))
         (IMAGES / "partner_form.png").unlink()
         print("wrote", IMAGES / "partner_billing_tab.png")
+        # the reminders of today, sent from the Send Reminders wizard, then Late Clients and one mail
+        wizard = call_kw(args.url, staff, "agency.reminder.send.wizard", "create", [{}])
+        call_kw(args.url, staff, "agency.reminder.send.wizard", "action_send", [[wizard]])
         browser.shoot(
-            f"{args.url}/odoo/action-agency_billing_reminders.action_agency_late_payers",
+            f"{args.url}/odoo/action-agency_billing_reminders.action_agency_late_client",
             staff,
-            IMAGES / "late_payers.png",
+            IMAGES / "late_clients.png",
             wait_for=".o_list_view .o_data_row",
             height=600,
         )
+        message = call_kw(
+            args.url,
+            staff,
+            "agency.reminder.message",
+            "search_read",
+            [[["mail_id", "!=", False]]],
+            kwargs={"fields": ["id"], "limit": 1, "order": "id desc"},
+        )
+        if message:
+            browser.shoot(
+                f"{args.url}/odoo/action-agency_billing_reminders.action_agency_reminder_message/{message[0]['id']}",
+                staff,
+                IMAGES / "reminder_mail.png",
+                wait_for=".o_form_view table",
+                height=800,
+            )
         browser.shoot(
             f"{args.url}/my", portal, IMAGES / "portal_account_card.png", wait_for="#agency_account_card", height=800
         )

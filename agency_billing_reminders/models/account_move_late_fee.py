@@ -94,6 +94,8 @@ class AccountMove(models.Model):
                 self.env.flush_all()  # the unique key is checked here, before the fee invoice is posted
                 if policy.auto_post:
                     fee_move.action_post()
+                    if policy.send_invoices:
+                        fee_move._agency_send_in_background()
         except UniqueViolation:
             _logger.info("Late fee on %s already charged by a concurrent run", self.name)
             return self.browse()
@@ -147,6 +149,12 @@ class AccountMove(models.Model):
         if policy.journal_id:
             values["journal_id"] = policy.journal_id.id
         return values
+
+    def _agency_send_in_background(self):
+        """Odoo's own background sending of invoices (``account.ir_cron_account_move_send``), as its batch
+        *Send* does: the PDF and the mail are made after this transaction commits, once."""
+        self.sending_data = {"author_user_id": self.env.user.id, "author_partner_id": self.env.user.partner_id.id}
+        self.env.ref("account.ir_cron_account_move_send").sudo()._trigger()
 
     def _agency_waive_late_fee(self, reason):
         """Waive this late-fee invoice: a credit note for it (matched with it while it is unpaid), the reason

@@ -1,7 +1,13 @@
+import logging
+
+import psycopg2
+
 from odoo import api, fields, models
 from odoo.tools import split_every
 
 RECEIPT_BATCH_SIZE = 50
+
+_logger = logging.getLogger(__name__)
 
 
 class AccountMove(models.Model):
@@ -100,10 +106,26 @@ class AccountMove(models.Model):
         pending = self.search([("agency_receipt_state", "=", "to_send")], order="id")
         done = 0
         for batch in split_every(RECEIPT_BATCH_SIZE, pending.ids, self.browse):
-            batch._agency_send_receipts()
+            for move in batch:
+                move._agency_send_receipt_safely()
             done += len(batch)
             if self.env["ir.cron"]._commit_progress(len(batch), remaining=len(pending) - done) <= 0:
                 return
+
+    def _agency_send_receipt_safely(self):
+        """One payment's receipt; one that cannot be made (a template edited wrong...) is set aside with a note
+        instead of holding up every receipt after it. Concurrency errors are raised, to be retried."""
+        try:
+            with self.env.cr.savepoint():
+                self._agency_send_receipts()
+        except psycopg2.OperationalError:
+            raise
+        except Exception as error:  # set aside and say why: the others go on
+            _logger.warning("The payment receipt of %s could not be sent", self.name, exc_info=True)
+            self.agency_receipt_state = "skipped"
+            self.message_post(
+                body=self.env._("The payment receipt could not be sent: %s", error), subtype_xmlid="mail.mt_note"
+            )
 
     def _agency_send_receipts(self):
         """The receipt mail of each payment, queued in Odoo's mail queue in the same transaction as the flag

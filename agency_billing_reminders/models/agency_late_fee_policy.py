@@ -90,6 +90,12 @@ class AgencyLateFeePolicy(models.Model):
     auto_post = fields.Boolean(
         string="Post Fee Invoices", default=True, help="Post the fee invoices at once; otherwise left in draft."
     )
+    send_invoices = fields.Boolean(
+        string="Send Fee Invoices",
+        default=True,
+        help="Send each posted fee invoice to the client, in the background, as Odoo sends invoices (PDF and "
+        "mail in the client's language).",
+    )
     note = fields.Text(translate=True)
 
     # ------------------------------------------------------------------

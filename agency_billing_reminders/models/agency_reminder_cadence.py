@@ -25,7 +25,6 @@ class AgencyReminderCadence(models.Model):
         help="Minimum number of days between two reminders to the same client.",
     )
     minimum_amount = fields.Float(
-        string="Minimum Amount",
         digits="Account",
         help="Nothing is sent while what is due by the client is below this amount (in the company's currency).",
     )

@@ -18,7 +18,7 @@ class AgencyReminderMessage(models.Model):
     partner_id = fields.Many2one("res.partner", string="Client", required=True, readonly=True, index=True)
     company_id = fields.Many2one("res.company", required=True, readonly=True)
     date = fields.Date(required=True, readonly=True)
-    step_id = fields.Many2one("agency.reminder.step", string="Step", readonly=True, help="The most advanced step.")
+    step_id = fields.Many2one("agency.reminder.step", readonly=True, help="The most advanced step.")
     log_ids = fields.One2many("agency.reminder.log", "message_id", string="Invoices")
     channels = fields.Char(readonly=True, help="What was done: mail, letter, call, collections.")
     recipient_ids = fields.Many2many("res.partner", string="Recipients", readonly=True)
@@ -26,8 +26,10 @@ class AgencyReminderMessage(models.Model):
     lines_html = fields.Html(
         string="Invoices Due", compute="_compute_lines_html", sanitize=False, help="The table of the message."
     )
-    mail_id = fields.Many2one("mail.mail", string="Mail", readonly=True, index="btree_not_null")
-    activity_id = fields.Many2one("mail.activity", string="Activity", readonly=True)
+    mail_id = fields.Many2one("mail.mail", readonly=True, index="btree_not_null")
+    mail_subject = fields.Char(related="mail_id.subject", string="Subject")
+    mail_body = fields.Html(related="mail_id.body_html", string="Mail")
+    activity_id = fields.Many2one("mail.activity", readonly=True)
     origin = fields.Selection([("cron", "Scheduled run"), ("user", "Staff")], readonly=True)
     user_id = fields.Many2one("res.users", string="By", readonly=True)
 

@@ -1,89 +1,125 @@
 import base64
+import logging
 
 from odoo import api, models
+from odoo.exceptions import UserError
+
+_logger = logging.getLogger(__name__)
 
 
 class AgencyReminderMessage(models.Model):
     _inherit = "agency.reminder.message"
 
     @api.model
-    def _agency_send(self, partner, entries, date, origin):
-        """Make the message of ``entries`` (installments that reached a step) for ``partner`` and do what
-        their steps say: one mail, a letter to print, an activity, the collections hand-off, late fees."""
+    def _agency_send(self, clients, date, origin):
+        """Make one message per client of ``clients`` (``{"partner", "send": entries}``, an entry being an
+        installment that reached a step) and do what their steps say: a mail, a letter to print, an
+        activity, the collections hand-off, late fees. Returns the messages."""
         Step = self.env["agency.reminder.step"]
-        steps = Step.union(*(entry["step"] for entry in entries))
-        moves = self.env["account.move"].union(*(entry["line"].move_id for entry in entries))
-        channels = steps._agency_channels()
-        message = self.sudo().create(
-            {
-                "partner_id": partner.id,
-                "company_id": moves[0].company_id.id,
-                "date": date,
-                "step_id": steps.sorted("days")[-1].id,
-                "channels": ",".join(channels),
-                "recipient_ids": [(6, 0, partner._agency_reminder_recipients(moves).ids)],
-                "origin": origin,
-                "user_id": self.env.uid,
-            }
+        Move = self.env["account.move"]
+        values, jobs = [], []
+        for client in clients:
+            entries = client["send"]
+            steps = Step.union(*(entry["step"] for entry in entries))
+            moves = Move.union(*(entry["line"].move_id for entry in entries))
+            channels = steps._agency_channels()
+            partner = client["partner"]
+            values.append(
+                {
+                    "partner_id": partner.id,
+                    "company_id": moves[0].company_id.id,
+                    "date": date,
+                    "step_id": steps.sorted("days")[-1].id,
+                    "channels": ",".join(channels),
+                    "recipient_ids": [(6, 0, partner._agency_reminder_recipients(moves).ids)],
+                    "origin": origin,
+                    "user_id": self.env.uid,
+                }
+            )
+            jobs.append((entries, steps, channels))
+        messages = self.sudo().create(values)
+        by_channel, fees = {}, {}
+        for message, (entries, steps, channels) in zip(messages, jobs, strict=True):
+            for entry in entries:
+                entry["message"] = message
+                if entry["step"].charge_late_fee:
+                    fees[entry["step"]] = fees.get(entry["step"], Move) | entry["line"].move_id
+            for channel in channels:
+                channel_steps = steps.filtered(lambda step, channel=channel: channel in step._agency_channels())
+                by_channel.setdefault(channel, []).append((message, channel_steps))
+        self.env["res.partner"]._agency_reminder_log(
+            [entry for entries, _steps, _channels in jobs for entry in entries], date, "sent", origin
         )
-        partner._agency_reminder_log(entries, date, "sent", origin, message=message)
-        for channel in channels:
-            getattr(message, f"_agency_channel_{channel}")(
-                steps.filtered(lambda step, c=channel: c in step._agency_channels())
-            )
-        for step in steps.filtered("charge_late_fee"):
-            step_moves = moves.filtered(
-                lambda move, step=step: any(e["step"] == step and e["line"].move_id == move for e in entries)
-            )
-            step_moves._agency_charge_late_fees(step, date)
-        return message
+        for channel, channel_jobs in by_channel.items():
+            getattr(self, f"_agency_channel_{channel}")(channel_jobs)
+        for step, moves in fees.items():
+            moves._agency_charge_late_fees(step, date)
+        return messages
 
     # ------------------------------------------------------------------
-    # CHANNELS: one method per channel of a step (see ACTION_CHANNELS)
+    # CHANNELS: one method per channel of a step (see ACTION_CHANNELS), for a batch of
+    # ``[(message, steps)]``
     # ------------------------------------------------------------------
 
-    def _agency_channel_mail(self, steps):
-        """One mail through Odoo's mail queue (sent after the commit), in the client's language, with the
-        attachments the steps ask for."""
-        step = steps.sorted("days")[-1]
-        template = step.mail_template_id or self.env.ref("agency_billing_reminders.mail_template_reminder")
-        mail = self.env["mail.mail"].sudo().browse(template.sudo().send_mail(self.id, force_send=False))
-        attachments = self.env["ir.attachment"]
-        if any(steps.mapped("attach_invoices")):
-            attachments |= self._agency_invoice_attachments()
-        if any(steps.mapped("attach_statement")):
-            attachments |= self._agency_statement_attachment()
-        if attachments:
-            mail.attachment_ids = [(4, attachment.id) for attachment in attachments]
-        self.mail_id = mail
+    @api.model
+    def _agency_channel_mail(self, jobs):
+        """One mail per message through Odoo's mail queue (sent after the commit), in the client's language,
+        with the attachments the steps ask for; the mails of a template are rendered together."""
+        default = self.env.ref("agency_billing_reminders.mail_template_reminder")
+        by_template = {}
+        for message, steps in jobs:
+            template = steps.sorted("days")[-1].mail_template_id or default
+            by_template.setdefault(template, []).append((message, steps))
+        for template, template_jobs in by_template.items():
+            messages = self.browse([message.id for message, _steps in template_jobs])
+            mails = template.sudo().send_mail_batch(messages.ids, force_send=False)
+            mail_of = {mail.res_id: mail for mail in mails}
+            for message, steps in template_jobs:
+                mail = mail_of[message.id]
+                message.mail_id = mail
+                attachments = self.env["ir.attachment"]
+                if any(steps.mapped("attach_invoices")):
+                    attachments |= message._agency_invoice_attachments()
+                if any(steps.mapped("attach_statement")):
+                    attachments |= message._agency_statement_attachment()
+                if attachments:
+                    mail.attachment_ids = [(4, attachment.id) for attachment in attachments]
 
-    def _agency_channel_letter(self, steps):
+    @api.model
+    def _agency_channel_letter(self, jobs):
         """A letter to print and post: a to-do for the client's salesperson, the letter on the message."""
-        self._agency_schedule_activity(
-            "mail.mail_activity_data_todo",
-            steps,
-            self.env._("Print and post the reminder letter (%s)", steps.sorted("days")[-1].name),
-        )
+        for message, steps in jobs:
+            message._agency_schedule_activity(
+                "mail.mail_activity_data_todo",
+                steps,
+                self.env._("Print and post the reminder letter (%s)", steps.sorted("days")[-1].name),
+            )
 
-    def _agency_channel_call(self, steps):
+    @api.model
+    def _agency_channel_call(self, jobs):
         """A phone call: an activity for the step's caller, else the client's salesperson."""
-        self._agency_schedule_activity(
-            "mail.mail_activity_data_call",
-            steps,
-            self.env._("Call about the overdue invoices (%s)", steps.sorted("days")[-1].name),
-        )
+        for message, steps in jobs:
+            message._agency_schedule_activity(
+                "mail.mail_activity_data_call",
+                steps,
+                self.env._("Call about the overdue invoices (%s)", steps.sorted("days")[-1].name),
+            )
 
-    def _agency_channel_collections(self, steps):
-        """Handed over to collections: no further automatic step for this client."""
-        self.partner_id.sudo().agency_reminder_collections = True
-        self.partner_id.message_post(
-            body=self.env._("Handed over to collections: automatic reminders stop."), subtype_xmlid="mail.mt_note"
-        )
+    @api.model
+    def _agency_channel_collections(self, jobs):
+        """Handed over to collections: no further automatic step for these clients."""
+        for message, _steps in jobs:
+            message.partner_id.sudo().agency_reminder_collections = True
+            message.partner_id.message_post(
+                body=self.env._("Handed over to collections: automatic reminders stop."), subtype_xmlid="mail.mt_note"
+            )
 
     def _agency_schedule_activity(self, activity_xmlid, steps, summary):
         step = steps.sorted("days")[-1]
         user = step.activity_user_id or self.partner_id.user_id or self.env.ref("base.user_admin", False)
-        self.activity_id = self.partner_id.sudo().activity_schedule(
+        # many at once: the assignees see them in their activities, without one email each
+        partner = self.partner_id.sudo().with_context(mail_activity_quick_update=True, mail_notify_force_send=False)
+        self.activity_id = partner.activity_schedule(
             activity_xmlid, date_deadline=self.date, summary=summary, note=self.lines_html, user_id=user.id
         )
 
@@ -92,14 +128,21 @@ class AgencyReminderMessage(models.Model):
     # ------------------------------------------------------------------
 
     def _agency_invoice_attachments(self):
-        """The invoices of the message: the PDF each was sent with, and the others printed together."""
+        """The invoices of the message: the PDF each was sent with, and the others printed together (one by
+        one where wkhtmltopdf cannot print several documents at once)."""
         moves = self.log_ids.move_id
         attachments = moves.invoice_pdf_report_id
         missing = moves.filtered(lambda move: not move.invoice_pdf_report_id)
-        if missing:
-            pdf, _kind = self.env["ir.actions.report"].sudo()._render_qweb_pdf("account.account_invoices", missing.ids)
-            name = f"{missing._get_report_base_filename()}.pdf" if len(missing) == 1 else self.env._("Invoices.pdf")
-            attachments |= self._agency_attachment(name, pdf)
+        Report = self.env["ir.actions.report"].sudo()
+        if len(missing) > 1:
+            try:
+                pdf, _kind = Report._render_qweb_pdf("account.account_invoices", missing.ids)
+                return attachments | self._agency_attachment(self.env._("Invoices.pdf"), pdf)
+            except UserError:
+                _logger.info("Reminders: invoices printed one by one")
+        for move in missing:
+            pdf, _kind = Report._render_qweb_pdf("account.account_invoices", move.ids)
+            attachments |= self._agency_attachment(f"{move._get_report_base_filename()}.pdf", pdf)
         return attachments
 
     def _agency_statement_attachment(self):

@@ -34,7 +34,6 @@ class AgencyReminderStep(models.Model):
     action = fields.Selection(STEP_ACTIONS, required=True, default="email")
     mail_template_id = fields.Many2one(
         "mail.template",
-        string="Mail Template",
         domain=[("model", "=", "agency.reminder.message")],
         help="The message sent to the client (emails and formal notices).",
     )
@@ -44,11 +43,9 @@ class AgencyReminderStep(models.Model):
         domain=[("share", "=", False)],
         help="Who gets the phone-call activity. Empty: the client's salesperson.",
     )
-    attach_invoices = fields.Boolean(string="Attach Invoices", help="Attach the PDF of each invoice reminded.")
-    attach_statement = fields.Boolean(string="Attach Statement", help="Attach the client's customer statement.")
-    charge_late_fee = fields.Boolean(
-        string="Charge Late Fee", help="Invoices reaching this step are charged the late fee of the cadence."
-    )
+    attach_invoices = fields.Boolean(help="Attach the PDF of each invoice reminded.")
+    attach_statement = fields.Boolean(help="Attach the client's customer statement.")
+    charge_late_fee = fields.Boolean(help="Invoices reaching this step are charged the late fee of the cadence.")
 
     _days_unique = models.Constraint("UNIQUE(cadence_id, days)", "Two steps of a cadence cannot fall on the same day.")
 

@@ -3,7 +3,7 @@ from odoo.exceptions import ValidationError
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     agency_reminder_cadence_id = fields.Many2one(
         "agency.reminder.cadence",
@@ -31,7 +31,7 @@ class ResPartner(models.Model):
 
     @api.model
     def _agency_billing_profile_fields(self):
-        return super()._agency_billing_profile_fields() + ["agency_reminder_cadence_id", "agency_reminder_collections"]
+        return [*super()._agency_billing_profile_fields(), "agency_reminder_cadence_id", "agency_reminder_collections"]
 
     # ------------------------------------------------------------------
     # PUBLIC API

@@ -11,7 +11,7 @@ BATCH_SIZE = 100  # clients per committed batch of the scheduled run
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------
     # CRON
@@ -30,8 +30,9 @@ class ResPartner(models.Model):
         Cron = self.env["ir.cron"]
         done = 0
         for partner_ids in split_every(BATCH_SIZE, list(plan)):
-            for partner in self.browse(partner_ids):
-                partner._agency_send_reminders(date, origin="cron", planned=plan[partner.id])
+            self.browse(partner_ids)._agency_send_reminders_batch(
+                date, origin="cron", planned={partner_id: plan[partner_id] for partner_id in partner_ids}
+            )
             done += len(partner_ids)
             if Cron._commit_progress(len(partner_ids), remaining=len(plan) - done) <= 0:
                 return

@@ -29,6 +29,7 @@ class TestLateFeeEntries(AgencyLateFeeCommon):
             ],
         )
         self.assertEqual(fee.invoice_line_ids.product_id, policy.product_id)
+        self.assertEqual(fee.sending_data["author_user_id"], self.env.uid, "sent by Odoo's background sending")
         receivable = self.client.property_account_receivable_id
         tax_account = self.fee_tax_account
         self.assertFeeLines(

@@ -43,3 +43,11 @@ class TestLateFeeWaiver(AgencyLateFeeCommon):
         with self.assertRaises(UserError):
             fee._agency_waive_late_fee("twice")
         self.assertEqual(len(fee.reversal_move_ids), 1)
+
+    def test_agency_staff_can_charge_and_waive(self):
+        policy = self._policy(kind="fixed", fixed_amount=25.0)
+        invoice = self._overdue_invoice().with_user(self.agency_user)
+        fee = self._charge(invoice, policy.with_user(self.agency_user), "2026-06-10")
+        self.assertEqual(fee.state, "posted")
+        credit_note = fee._agency_waive_late_fee("Agreed with the client on the phone")
+        self.assertEqual(credit_note.state, "posted")

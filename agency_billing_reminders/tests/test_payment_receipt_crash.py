@@ -1,6 +1,7 @@
 from unittest.mock import patch
 
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.agency_billing.tests.common import AgencyBillingCommon
 
@@ -30,3 +31,26 @@ class TestPaymentReceiptCrash(AgencyBillingCommon, AgencyReceiptMixin):
         self.assertEqual(Mail.search_count([]), mails_before, "no mail left in the queue")
         self.assertEqual(len(self._send_receipts()), 1)
         self.assertEqual(move.agency_receipt_state, "sent")
+
+    def test_a_receipt_that_cannot_be_made_does_not_hold_up_the_others(self):
+        client = self.env["res.partner"].create({"name": "Two Payers", "is_company": True, "email": "t@example.com"})
+        invoices = [
+            self.init_invoice("out_invoice", partner=client, invoice_date="2026-11-01", amounts=[amount], post=True)
+            for amount in (10.0, 20.0)
+        ]
+        broken, fine = (self._register_payment(invoice, payment_date="2026-11-20").move_id for invoice in invoices)
+        original = type(broken)._agency_receipt_values
+
+        def values(move):
+            if move == broken:
+                raise ValueError("template edited wrong")
+            return original(move)
+
+        with (
+            patch.object(type(broken), "_agency_receipt_values", values),
+            mute_logger("odoo.addons.agency_billing_reminders.models.account_move_receipt"),
+        ):
+            mails = self._send_receipts()
+        self.assertEqual(len(mails), 1)
+        self.assertEqual((broken.agency_receipt_state, fine.agency_receipt_state), ("skipped", "sent"))
+        self.assertIn("template edited wrong", broken.message_ids[0].body)

@@ -78,9 +78,9 @@ class TestReminderNeverWrong(AgencyReminderCommon):
         Partner = type(self.env["res.partner"])
         lock = Partner._agency_reminder_lock
 
-        def pay_then_lock(partner):
+        def pay_then_lock(partners):
             self._register_payment(invoice)  # a colleague registers the payment meanwhile
-            return lock(partner)
+            return lock(partners)
 
         with (
             freeze_time("2026-10-04"),
@@ -97,8 +97,8 @@ class TestReminderNeverWrong(AgencyReminderCommon):
         Message = type(self.env["agency.reminder.message"])
         channel_mail = Message._agency_channel_mail
 
-        def mail_then_crash(message, steps):
-            channel_mail(message, steps)
+        def mail_then_crash(messages, jobs):
+            channel_mail(messages, jobs)
             raise MemoryError("worker killed")
 
         with freeze_time("2026-10-04"), self.mock_mail_gateway():

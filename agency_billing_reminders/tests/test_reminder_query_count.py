@@ -49,7 +49,7 @@ class TestReminderQueryCount(AgencyReminderCommon):
             self._queries(self.warm, day)
         self._queries(self.small, "2026-10-04")
         self._queries(self.big, "2026-10-04")
-        small_message, small = self._queries(self.small, "2026-10-16")
+        _small_message, small = self._queries(self.small, "2026-10-16")
         big_message, big = self._queries(self.big, "2026-10-16")
         self.assertEqual(set(big_message.log_ids.step_id.mapped("attach_invoices")), {True})
         self.assertLessEqual(big - small, N, f"{N} invoices take {small} queries, {2 * N} take {big}")

@@ -45,6 +45,7 @@ class TestReminderTimeline(AgencyReminderCommon):
 
     def test_each_profile_follows_its_cadence_in_its_language(self):
         self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["agency_billing_reminders"], ["fr_FR"], overwrite=True)
         town = self._client("Townhall of Springfield", profile="public")
         person = self._client("Pat Private", profile="private", lang="fr_FR")
         self._invoice(town, "2026-09-01", 800.0)  # due 2026-10-01
@@ -77,6 +78,9 @@ class TestReminderTimeline(AgencyReminderCommon):
         self.assertEqual(gentle.recipient_ids, person)
         self.assertIn("120,00", gentle.body_html, "amounts and dates in the client's language")
         self.assertIn("01/10/2026", gentle.body_html)
+        self.assertIn("Nous espérons que vous allez bien", gentle.body_html, "the template in French")
+        self.assertIn("Montant dû", gentle.body_html, "the table in French")
+        self.assertEqual(gentle.subject, f"{self.env.company.name} : un petit rappel")
 
     def test_one_message_per_client_listing_every_invoice(self):
         first = self._invoice(self.client_brand, "2026-09-01", 1000.0)  # due 2026-10-01
@@ -125,9 +129,11 @@ class TestReminderTimeline(AgencyReminderCommon):
         self._run_days("2026-10-31", 1)
         letter = self._messages(town)
         self.assertEqual(letter.channels, "letter")
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "agency_billing_reminders.action_report_reminder_letter", letter.ids
-        )[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("agency_billing_reminders.action_report_reminder_letter", letter.ids)[0]
+            .decode()
+        )
         self.assertIn(invoice.name, html)
         self.assertIn("Payment reminder", html)
         self.assertTrue(letter.action_print_letter(), "Print Letter opens the report (or the document layout first)")

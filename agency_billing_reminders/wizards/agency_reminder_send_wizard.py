@@ -66,13 +66,11 @@ class AgencyReminderSendWizard(models.TransientModel):
         """Send the reminders of the day; each client is checked again at send time."""
         self.ensure_one()
         plan = self._agency_plan()
-        sent = self.env["agency.reminder.message"]
-        for partner_id, client in plan.items():
-            sent |= (
-                self.env["res.partner"]
-                .browse(partner_id)
-                ._agency_send_reminders(self.date, origin="user", planned=client)
-            )
+        sent = (
+            self.env["res.partner"]
+            .browse(list(plan))
+            ._agency_send_reminders_batch(self.date, origin="user", planned=plan)
+        )
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
