@@ -15,6 +15,7 @@ from . import sale_order_line
 from . import agency_recommendation
 from . import agency_recommendation_dismissal
 from . import agency_recommendation_engine
+from . import agency_recommendation_holdout
 from . import agency_recommendation_pair
 from . import agency_recommendation_purchase
 from . import res_partner_recommendation

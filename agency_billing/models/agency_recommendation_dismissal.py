@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class AgencyRecommendationDismissal(models.Model):
@@ -16,3 +16,28 @@ class AgencyRecommendationDismissal(models.Model):
     _dismissal_unique = models.Constraint(
         "UNIQUE(company_id, partner_id, product_id)", "This suggestion is already dismissed for this client."
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        dismissals = super().create(vals_list)
+        for dismissal in dismissals:  # gone from every list at once
+            self.env["agency.recommendation"].sudo().search(
+                [
+                    ("company_id", "=", dismissal.company_id.id),
+                    ("partner_id", "=", dismissal.partner_id.id),
+                    ("product_id", "=", dismissal.product_id.id),
+                    ("kind", "=", "new"),
+                ]
+            ).unlink()
+        return dismissals
+
+    def unlink(self):
+        """Restoring a suggestion computes the client's suggestions again, with it."""
+        clients = [(dismissal.company_id, dismissal.partner_id.id) for dismissal in self]
+        result = super().unlink()
+        engine = self.env["agency.recommendation.engine"].sudo()
+        self.env.flush_all()
+        for company, partner_id in clients:
+            engine._refresh_partners(company, [partner_id])
+        engine._invalidate()
+        return result

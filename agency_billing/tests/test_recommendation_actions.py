@@ -96,6 +96,9 @@ class TestRecommendationActions(AgencyRecommendationCommon):
         self._bill(self._make_clients(2), [(self.seo, 900), (self.content, 600)])
         self.env["agency.recommendation.engine"]._refresh_incremental(self.env.company)
         self.assertEqual(self._suggested(), [])
+        # nor in the list of every client's suggestions
+        listed = self.env["agency.recommendation"].search([("partner_id", "=", self.client_company.id)])
+        self.assertNotIn(self.content, listed.product_id)
         # restored by deleting the dismissal
         self.env["agency.recommendation.dismissal"].search([("partner_id", "=", self.client_company.id)]).unlink()
         self.assertEqual(self._suggested(), [self.content])
