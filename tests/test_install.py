@@ -15,7 +15,7 @@ class TestInstall(TransactionCase):
     def test_menus_and_actions(self):
         root = self.env.ref("agency_billing.menu_agency_billing_root")
         children = root.child_id.mapped("name")
-        for name in ("Clients", "Invoices", "Late Payers", "Configuration"):
+        for name in ("Clients", "Invoices", "Late Clients", "Configuration"):
             self.assertIn(name, children)
         self.assertIn(self.env.ref("agency_billing.group_agency_billing_user"), root.group_ids)
 
