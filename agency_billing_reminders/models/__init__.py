@@ -18,6 +18,7 @@ from . import agency_late_fee_policy
 from . import agency_late_fee
 from . import agency_reminder_cadence_late_fee
 from . import account_move_late_fee
+from . import account_move_line_late_fee
 from . import res_partner_late_fee
 from . import account_move_receipt
 from . import account_payment_receipt

@@ -58,7 +58,7 @@ class AccountMove(models.Model):
         what was not charged before. Returns the fee invoices."""
         date = fields.Date.to_date(date)
         fee_moves = self.browse()
-        to_charge = self.filtered_domain(self._agency_overdue_domain(date)).filtered(
+        to_charge = self.filtered_domain(self._agency_to_remind_domain()).filtered(
             lambda move: not move.agency_late_fee_origin_id  # no fee on a fee
         )
         for invoice in to_charge:
@@ -110,20 +110,18 @@ class AccountMove(models.Model):
         return fee_move
 
     def _agency_receivable_lines(self):
+        """The installments of the invoice (its receivable lines)."""
         return self.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")
 
-    def _agency_amount_due_total(self):
-        """What the invoice asked for, in its currency (its receivable lines)."""
+    def _agency_first_due_date(self):
         self.ensure_one()
-        return sum(self._agency_receivable_lines().mapped("amount_currency"))
+        return min(self._agency_receivable_lines().mapped("date_maturity") or [self.invoice_date_due])
 
-    def _agency_paid_by_date(self):
-        """``{date: amount}`` that payments and credit notes took off the invoice, in its currency."""
+    def _agency_overdue_residual(self, date):
+        """What is still due on the installments due before ``date``, in the invoice's currency."""
         self.ensure_one()
-        paid = {}
-        for partial in self._agency_receivable_lines().matched_credit_ids:
-            paid[partial.max_date] = paid.get(partial.max_date, 0.0) + partial.debit_amount_currency
-        return paid
+        lines = self._agency_receivable_lines().filtered(lambda line: line.date_maturity < date)
+        return sum(lines.mapped("amount_residual_currency"))
 
     def _agency_late_fee_invoice_vals(self, policy, date, charges):
         taxes = self.fiscal_position_id.map_tax(policy.tax_ids)
@@ -191,9 +189,14 @@ class AccountMove(models.Model):
 
     def action_agency_view_late_fees(self):
         self.ensure_one()
+        return self._agency_late_fee_action([("agency_late_fee_origin_id", "=", self.id)])
+
+    @api.model
+    def _agency_late_fee_action(self, domain):
+        """The customer invoices list, showing the late-fee invoices of ``domain``."""
         action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
         action.update(
-            domain=[("agency_late_fee_origin_id", "=", self.id)],
+            domain=domain,
             context={"create": False, "default_move_type": "out_invoice"},
             name=self.env._("Late Fees"),
         )

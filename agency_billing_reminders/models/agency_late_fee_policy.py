@@ -136,7 +136,7 @@ class AgencyLateFeePolicy(models.Model):
         ``{"component", "date_from", "date_to", "amount", "lines": [(label, amount)]}`` in the invoice's
         currency, the cap applied."""
         self.ensure_one()
-        start = invoice.invoice_date_due + timedelta(days=1 + self.grace_days)
+        start = invoice._agency_first_due_date() + timedelta(days=1 + self.grace_days)
         if date < start or invoice.currency_id.is_zero(invoice.amount_residual):
             return []
         charges = [charge for charge in getattr(self, f"_agency_fee_{self.kind}")(invoice, date, start) if charge]
@@ -167,7 +167,7 @@ class AgencyLateFeePolicy(models.Model):
         """A charge made once per invoice: its period starts the day after the due date, whatever the grace."""
         if self._agency_charged(invoice, (component,)):
             return None
-        first_day = invoice.invoice_date_due + timedelta(days=1)
+        first_day = invoice._agency_first_due_date() + timedelta(days=1)
         return self._agency_charge(invoice, [(label, amount)], component, first_day, date)
 
     # ------------------------------------------------------------------
@@ -181,7 +181,7 @@ class AgencyLateFeePolicy(models.Model):
         ]
 
     def _agency_fee_percent(self, invoice, date, start):
-        residual = invoice.amount_residual
+        residual = invoice._agency_overdue_residual(date)
         label = self.env._(
             "Late payment fee for %(invoice)s: %(percent)s %% of %(amount)s",
             invoice=invoice.name,
@@ -191,28 +191,37 @@ class AgencyLateFeePolicy(models.Model):
         return [self._agency_once(invoice, date, label, residual * self.percent / 100)]
 
     def _agency_fee_interest(self, invoice, date, start):
-        """Interest on the amount due each day, from the day after the last period charged (or ``start``) to
-        ``date``: one line per rate and amount, so a reference rate changing or a partial payment inside the
-        period starts a new line."""
+        """Interest on the amount due each day, installment by installment from the day after its due date
+        (and after the last period charged) to ``date``: one line per installment, rate and amount, so a
+        reference rate changing or a partial payment inside the period starts a new line."""
         charged = self._agency_charged(invoice, ("interest",))
-        date_from = max([start] + [day + timedelta(days=1) for day in charged.mapped("date_to")])
-        if date_from > date:
-            return []
-        lines = []
-        for first, last, rate, due in self._agency_interest_periods(invoice, date_from, date):
-            days = (last - first).days + 1
-            label = self.env._(
-                "Late payment interest on %(invoice)s: %(amount)s at %(rate)s %% a year, %(first)s to %(last)s "
-                "(%(days)s days)",
-                invoice=invoice.name,
-                amount=self._agency_format(due, invoice),
-                rate=f"{rate:g}",
-                first=format_date(self.env, first),
-                last=format_date(self.env, last),
-                days=days,
-            )
-            lines.append((label, due * rate / 100 * days / 365))
+        resume = max([start] + [day + timedelta(days=1) for day in charged.mapped("date_to")])
+        installments = invoice._agency_receivable_lines().sorted("date_maturity")
+        lines, date_from = [], None
+        for installment in installments:
+            first_day = max(resume, installment.date_maturity + timedelta(days=1 + self.grace_days))
+            for first, last, rate, due in self._agency_interest_periods(installment, first_day, date):
+                days = (last - first).days + 1
+                label = self.env._(
+                    "Late payment interest on %(invoice)s: %(amount)s at %(rate)s %% a year, %(first)s to %(last)s "
+                    "(%(days)s days)",
+                    invoice=invoice.name if len(installments) == 1 else self._agency_installment_name(installment),
+                    amount=self._agency_format(due, invoice),
+                    rate=f"{rate:g}",
+                    first=format_date(self.env, first),
+                    last=format_date(self.env, last),
+                    days=days,
+                )
+                lines.append((label, due * rate / 100 * days / 365))
+                date_from = min(date_from or first, first)
         return [self._agency_charge(invoice, lines, "interest", date_from, date)] if lines else []
+
+    def _agency_installment_name(self, installment):
+        return self.env._(
+            "%(invoice)s (installment due %(date)s)",
+            invoice=installment.move_id.name,
+            date=format_date(self.env, installment.date_maturity),
+        )
 
     def _agency_fee_compensation(self, invoice, date, start):
         label = self.env._("Compensation for recovery costs for %s", invoice.name)
@@ -234,18 +243,21 @@ class AgencyLateFeePolicy(models.Model):
             periods.append((first, last, rate + self.annual_rate))
         return periods
 
-    def _agency_interest_periods(self, invoice, date_from, date_to):
-        """``[(first_day, last_day, annual_rate, amount_due)]`` covering ``date_from`` to ``date_to``, cut
-        where the rate changes and where a payment (or credit note) lowers what is due, from its date."""
+    def _agency_interest_periods(self, installment, date_from, date_to):
+        """``[(first_day, last_day, annual_rate, amount_due)]`` of one installment (receivable line) from
+        ``date_from`` to ``date_to``, cut where the rate changes and where a payment (or credit note) lowers
+        what is due, from its date."""
+        if date_from > date_to:
+            return []
+        invoice = installment.move_id
         rates = self._agency_rate_periods(invoice, date_from, date_to)
-        paid = invoice._agency_paid_by_date()
-        total = invoice._agency_amount_due_total()
+        paid = installment._agency_paid_by_date()
         starts = sorted({first for first, _last, _rate in rates} | {day for day in paid if date_from < day <= date_to})
         periods = []
         for index, first in enumerate(starts):
             last = starts[index + 1] - timedelta(days=1) if index + 1 < len(starts) else date_to
             rate = next(rate for start, end, rate in rates if start <= first <= end)
-            due = total - sum(amount for day, amount in paid.items() if day <= first)
+            due = installment.amount_currency - sum(amount for day, amount in paid.items() if day <= first)
             if invoice.currency_id.compare_amounts(due, 0) > 0:
                 periods.append((first, last, rate, due))
         return periods

@@ -88,22 +88,16 @@ class AgencyReminderMessage(models.Model):
     @api.model
     def _agency_channel_letter(self, jobs):
         """A letter to print and post: a to-do for the client's salesperson, the letter on the message."""
-        for message, steps in jobs:
-            message._agency_schedule_activity(
-                "mail.mail_activity_data_todo",
-                steps,
-                self.env._("Print and post the reminder letter (%s)", steps.sorted("days")[-1].name),
-            )
+        self._agency_schedule_activities(
+            "mail.mail_activity_data_todo", jobs, self.env._("Print and post the reminder letter (%s)")
+        )
 
     @api.model
     def _agency_channel_call(self, jobs):
         """A phone call: an activity for the step's caller, else the client's salesperson."""
-        for message, steps in jobs:
-            message._agency_schedule_activity(
-                "mail.mail_activity_data_call",
-                steps,
-                self.env._("Call about the overdue invoices (%s)", steps.sorted("days")[-1].name),
-            )
+        self._agency_schedule_activities(
+            "mail.mail_activity_data_call", jobs, self.env._("Call about the overdue invoices (%s)")
+        )
 
     @api.model
     def _agency_channel_collections(self, jobs):
@@ -114,14 +108,31 @@ class AgencyReminderMessage(models.Model):
                 body=self.env._("Handed over to collections: automatic reminders stop."), subtype_xmlid="mail.mt_note"
             )
 
-    def _agency_schedule_activity(self, activity_xmlid, steps, summary):
-        step = steps.sorted("days")[-1]
-        user = step.activity_user_id or self.partner_id.user_id or self.env.ref("base.user_admin", False)
-        # many at once: the assignees see them in their activities, without one email each
-        partner = self.partner_id.sudo().with_context(mail_activity_quick_update=True, mail_notify_force_send=False)
-        self.activity_id = partner.activity_schedule(
-            activity_xmlid, date_deadline=self.date, summary=summary, note=self.lines_html, user_id=user.id
-        )
+    @api.model
+    def _agency_schedule_activities(self, activity_xmlid, jobs, summary):
+        """One activity per message on its client, for the step's user, else the client's salesperson, made
+        together and without one email each (the assignees see them in their activities)."""
+        activity_type = self.env.ref(activity_xmlid)
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        fallback = self.env.ref("base.user_admin", raise_if_not_found=False) or self.env.user
+        values = []
+        for message, steps in jobs:
+            step = steps.sorted("days")[-1]
+            user = step.activity_user_id or message.partner_id.user_id or fallback
+            values.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": message.partner_id.id,
+                    "activity_type_id": activity_type.id,
+                    "summary": summary % step.name,
+                    "note": message.lines_html,
+                    "user_id": user.id,
+                    "date_deadline": message.date,
+                }
+            )
+        activities = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(values)
+        for (message, _steps), activity in zip(jobs, activities, strict=True):
+            message.activity_id = activity
 
     # ------------------------------------------------------------------
     # ATTACHMENTS

@@ -22,13 +22,9 @@ class ResPartner(models.Model):
 
     def action_agency_view_late_fees(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
-        action.update(
-            domain=[
+        return self.env["account.move"]._agency_late_fee_action(
+            [
                 ("agency_late_fee_origin_id", "!=", False),
                 ("commercial_partner_id", "=", self.commercial_partner_id.id),
-            ],
-            context={"create": False, "default_move_type": "out_invoice"},
-            name=self.env._("Late Fees"),
+            ]
         )
-        return action

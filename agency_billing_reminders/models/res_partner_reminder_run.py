@@ -229,29 +229,29 @@ class ResPartner(models.Model):
 
     @api.model
     def _agency_reminder_next_steps(self, partners, date=None):
-        """The next step of each client and its date: ``{partner_id: (step, date)}``, for the back office."""
+        """The next step of each client and its date: ``{partner_id: (step, date)}``, for the back office
+        (the step an installment has reached and not had yet is due today; else the one after)."""
         date = date or fields.Date.context_today(self)
         Line = self.env["account.move.line"]
         lines = Line.search_fetch(
             Line._agency_due_lines_domain() & Domain("partner_id", "in", partners.ids), ["partner_id", "date_maturity"]
         )
         cadences = self.env["agency.reminder.cadence"]._agency_cadence_for(lines.partner_id)
-        sent = {
-            (line.id, step.id)
-            for line, step in self.env["agency.reminder.log"]._read_group(
-                [("line_id", "in", lines.ids), ("state", "=", "sent")], ["line_id", "step_id"]
-            )
-        }
+        logs = {}
+        for log in self.env["agency.reminder.log"].search_fetch(
+            [("line_id", "in", lines.ids)], ["line_id", "step_id", "state", "date"]
+        ):
+            logs.setdefault(log.line_id.id, []).append(log)
         nexts = {}
         for line in lines:
             cadence = cadences.get(line.partner_id.id)
-            done = [step.days for step in cadence.step_ids if (line.id, step.id) in sent] if cadence else []
-            for step in cadence.step_ids.sorted("days") if cadence else []:
-                if done and step.days <= max(done):
-                    continue
-                when = max(line.date_maturity + timedelta(days=step.days), date)
-                current = nexts.get(line.partner_id.id)
-                if not current or when < current[1]:
-                    nexts[line.partner_id.id] = (step, when)
-                break
+            if not cadence or not cadence.step_ids:
+                continue
+            step, _log = self._agency_reminder_next_step(cadence, line, logs.get(line.id, []), date, forced=True)
+            if not step:
+                continue
+            when = max(line.date_maturity + timedelta(days=step.days), date)
+            current = nexts.get(line.partner_id.id)
+            if not current or when < current[1]:
+                nexts[line.partner_id.id] = (step, when)
         return nexts

@@ -16,3 +16,4 @@ from . import test_reminder_query_count
 from . import test_reminder_cadence_validation
 from . import test_payment_receipt_crash
 from . import test_payment_receipt_pdf
+from . import test_late_clients

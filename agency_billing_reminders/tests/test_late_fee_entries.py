@@ -43,6 +43,8 @@ class TestLateFeeEntries(AgencyLateFeeCommon):
         self.assertEqual(invoice.amount_total, 1000.0, "the overdue invoice is not edited")
         self.assertEqual(invoice.agency_late_fee_count, 1)
         self.assertEqual(self.client.agency_late_fee_count, 1)
+        for action in (invoice.action_agency_view_late_fees(), self.client.action_agency_view_late_fees()):
+            self.assertEqual(self.env["account.move"].search(action["domain"]), fee)
 
     def test_percent_of_the_amount_still_due(self):
         policy = self._policy(kind="percent", percent=1.5, tax_ids=False)
@@ -94,6 +96,25 @@ class TestLateFeeEntries(AgencyLateFeeCommon):
         # 2026-06-01..05: 5 days on 1,000.00 = 5.00; 2026-06-06..10: 5 days on 600.00 = 3.00
         self.assertEqual(fee.invoice_line_ids.sorted("id").mapped("price_unit"), [5.0, 3.0])
         self.assertIn("600.00", fee.invoice_line_ids.sorted("id")[-1].name)
+
+    def test_installments_each_from_its_own_due_date(self):
+        """30 % now and 70 % in 60 days: only the installment due bears interest and counts as overdue."""
+        invoice = self.init_invoice("out_invoice", partner=self.client, invoice_date="2026-05-01", amounts=[1000.0])
+        invoice.invoice_payment_term_id = self.env.ref("account.account_payment_term_advance_60days")
+        invoice.action_post()  # 300.00 due 2026-05-01, 700.00 due 2026-06-30
+        interest = self._policy(kind="interest", annual_rate=36.5, tax_ids=False)  # 0.1 % a day
+        fee = self._charge(invoice, interest, "2026-06-10")
+        # 2026-05-02..06-10: 40 days on 300.00 = 12.00
+        self.assertEqual(fee.invoice_line_ids.mapped("price_unit"), [12.0])
+        self.assertIn("installment", fee.invoice_line_ids.name)
+        later = self._charge(invoice, interest, "2026-07-10")
+        # 2026-06-11..07-10: 30 days on 300.00 = 9.00; 2026-07-01..10: 10 days on 700.00 = 7.00
+        self.assertEqual(sorted(later.invoice_line_ids.mapped("price_unit")), [7.0, 9.0])
+        percent = self._policy(kind="percent", percent=10.0, tax_ids=False)
+        other = self.init_invoice("out_invoice", partner=self.client, invoice_date="2026-05-01", amounts=[1000.0])
+        other.invoice_payment_term_id = self.env.ref("account.account_payment_term_advance_60days")
+        other.action_post()
+        self.assertEqual(self._charge(other, percent, "2026-06-10").amount_total, 30.0, "10 % of the 300.00 due")
 
     def test_cap(self):
         policy = self._policy(kind="interest", annual_rate=36.5, cap_amount=15.0, tax_ids=False)
