@@ -36,8 +36,6 @@ class AgencyRecommendationDismissal(models.Model):
         clients = [(dismissal.company_id, dismissal.partner_id.id) for dismissal in self]
         result = super().unlink()
         engine = self.env["agency.recommendation.engine"].sudo()
-        self.env.flush_all()
         for company, partner_id in clients:
             engine._refresh_partners(company, [partner_id])
-        engine._invalidate()
         return result

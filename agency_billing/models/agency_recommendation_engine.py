@@ -279,6 +279,7 @@ class AgencyRecommendationEngine(models.AbstractModel):
     def _refresh_partners(self, company, partner_ids):
         """Recompute these clients' purchases, move the pair counts by the difference, and
         recompute their suggestions."""
+        self.env.flush_all()
         cr = self.env.cr
         cr.execute(self._add_pair_contributions_sql(company.id, partner_ids, -1))  # what they contributed
         cr.execute(
@@ -294,6 +295,7 @@ class AgencyRecommendationEngine(models.AbstractModel):
             SQL("DELETE FROM agency_recommendation_pair WHERE company_id = %s AND client_count <= 0", company.id)
         )
         self._store_recommendations(company, partner_ids)
+        self._invalidate()
 
     @api.model
     def _add_pair_contributions_sql(self, company_id, partner_ids, sign):

@@ -3,7 +3,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command, Domain
-from odoo.tools import format_date
+from odoo.tools import SQL, format_date
 
 # retainers with this many billing periods left or fewer show as "renewal due"
 RETAINER_RENEWAL_PERIODS = 2
@@ -76,19 +76,45 @@ class ResPartner(models.Model):
         Recommendation = self.env["agency.recommendation"].sudo()
         if self._agency_upsell_blocked_reason(company):
             return Recommendation
-        dismissed = self.env["agency.recommendation.dismissal"].sudo().search(self._agency_dismissal_domain(company))
+        min_clients = self.env["agency.recommendation.engine"]._min_clients(company)
         domain = Domain(
             [
                 ("company_id", "=", company.id),
                 ("partner_id", "=", self.id),
                 ("kind", "=", "new"),
-                ("support", ">=", self.env["agency.recommendation.engine"]._min_clients(company)),
-                ("product_id", "not in", dismissed.product_id.ids),
+                ("support", ">=", min_clients),
                 ("product_id.sale_ok", "=", True),
                 ("product_id.company_id", "in", [False, company.id]),
             ]
         )
-        return Recommendation.search(domain, order="rank, id", limit=limit).sudo(self.env.su)
+        records = Recommendation.search(domain, order="rank, id")
+        if records:
+            records = records.filtered_domain(self._agency_live_suggestion_domain(company, records, min_clients))
+        return records[:limit].sudo(self.env.su) if limit else records.sudo(self.env.su)
+
+    def _agency_live_suggestion_domain(self, company, records, min_clients):
+        """The stored suggestions that still hold now: not dismissed, and still bought with their
+        anchor service by enough clients (the counts move with every refresh of another client,
+        the stored suggestions of this one only when it is refreshed)."""
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT rec.id
+                  FROM agency_recommendation rec
+                  JOIN agency_recommendation_pair q
+                    ON q.company_id = rec.company_id AND q.product_id = rec.anchor_product_id
+                   AND q.other_product_id = rec.product_id AND q.client_count >= %(min_clients)s
+                 WHERE rec.id = ANY(%(ids)s)
+                   AND NOT EXISTS (SELECT 1 FROM agency_recommendation_dismissal d
+                                    WHERE d.company_id = %(company)s AND d.partner_id = rec.partner_id
+                                      AND d.product_id = rec.product_id)
+                """,
+                min_clients=min_clients,
+                ids=records.ids,
+                company=company.id,
+            )
+        )
+        return Domain("id", "in", [row[0] for row in rows])
 
     def _agency_suggestions_besides(self, products, limit=3):
         """The suggestion panel of a draft invoice or quotation: the best suggestions that are not
@@ -200,9 +226,7 @@ class ResPartner(models.Model):
         renewals = self._agency_renewals()
         if not renewals:
             return False
-        return self.env["ir.qweb"]._render(
-            "agency_billing.agency_renewals_list", {"renewals": renewals, "format_date": format_date, "env": self.env}
-        )
+        return self.env["ir.qweb"]._render("agency_billing.agency_renewals_list", {"renewals": renewals})
 
     # ------------------------------------------------------------------
     # BUSINESS: one-click actions (public API: the portal requests quotations)

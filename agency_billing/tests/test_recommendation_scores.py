@@ -19,6 +19,18 @@ class TestRecommendationScores(AgencyRecommendationCommon):
         self._refresh()
         self.assertEqual(self._suggested(), [self.content])
 
+    def test_privacy_threshold_holds_between_full_recomputes(self):
+        # five other clients, then one of them cancels: only that one is refreshed by the hourly run
+        self._bill(self.client_company, [(self.seo, 900)])
+        buyers = self._make_clients(5)
+        moves = self._bill(buyers, [(self.seo, 900), (self.content, 600)])
+        self._refresh()
+        self.assertEqual(self._suggested(), [self.content])
+        moves[0].button_draft()
+        moves[0].button_cancel()
+        self.env["agency.recommendation.engine"]._refresh_partners(self.env.company, buyers[0].ids)
+        self.assertEqual(self._suggested(), [], "4 clients behind it now: not shown, even before Acme is refreshed")
+
     def test_threshold_is_a_setting(self):
         self._bill(self.client_company, [(self.seo, 900)])
         self._bill(self._make_clients(4), [(self.seo, 900), (self.content, 600)])
