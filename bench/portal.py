@@ -112,12 +112,8 @@ def generate(args):
 
 # --------------------------------------------------------------------------- load
 def start_server(args):
-    import odoo
-
     log = os.path.join(ROOT, ".local", "bench-portal-odoo.log")
-    # odoo-bin, not `-m odoo`: the prefork server starts its websocket worker again from sys.argv
-    odoo_bin = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(odoo.__file__))), "odoo-bin")
-    launcher = [odoo_bin] if os.path.isfile(odoo_bin) else ["-m", "odoo"]
+    launcher = [os.path.join(HERE, "odoo_server.py")]
     process = subprocess.Popen(
         [
             sys.executable,
@@ -168,9 +164,11 @@ def customer(base, index, args, context):
     while time.time() < end:
         name, path = PAGES[(tick + index) % len(PAGES)]
         began = time.time()
-        response = session.get(base + path.format(invoice=invoice), timeout=120)
-        elapsed = (time.time() - began) * 1000
-        results.append((name, elapsed, response.status_code))
+        try:
+            status = session.get(base + path.format(invoice=invoice), timeout=120).status_code
+        except requests.RequestException:
+            status = 0
+        results.append((name, (time.time() - began) * 1000, status))
         tick += 1
         time.sleep(max(0.0, began + args.interval - time.time()))
 
@@ -209,9 +207,12 @@ def prepare(args):
         user = env["res.users"].search([("login", "=", f"bench.portal.{index:02d}")])
         domain = [("partner_id", "child_of", user.commercial_partner_id.id), ("move_type", "=", "out_invoice")]
         invoice_ids.append(env["account.move"].search(domain, order="id", limit=1).id)
-    # wkhtmltopdf fetches the report's styles from this server (not from whatever runs on port 8069)
+    # wkhtmltopdf fetches the report's styles from `report.url`: pointed at this server, a PDF waits for
+    # a free worker while every worker waits for its PDF (deadlock under load). Production gives the PDF
+    # its own URL; here the fetch is refused at once (PDFs without web fonts), as on a fresh install
+    # where nothing listens on web.base.url.
     for key, value in (
-        ("report.url", f"http://127.0.0.1:{args.port}"),
+        ("report.url", "http://127.0.0.1:9"),
         ("web.base.url", f"http://127.0.0.1:{args.port}"),
         ("web.base.url.freeze", "True"),
     ):

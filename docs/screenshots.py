@@ -148,16 +148,60 @@ def shoot_suggestions(args, browser, staff):
     )
 
 
+def shoot_portal(args, browser, staff, portal):
+    """The customer's account page, a selection of two invoices being paid, a dispute of one project."""
+    browser.shoot(
+        f"{args.url}/my/account/billing", portal, IMAGES / "portal_account_page.png", wait_for="#agency_account_page"
+    )
+
+    def invoice(ref):
+        domain = [["ref", "=", ref], ["move_type", "=", "out_invoice"]]
+        return call_kw(args.url, staff, "account.move", "search", [domain])[0]
+
+    selection = f"invoice_ids={invoice('PO-ACME-2026-07')}&invoice_ids={invoice('PO-ACME-2026-09')}"
+    browser.shoot(
+        f"{args.url}/my/invoices/pay?{selection}",
+        portal,
+        IMAGES / "portal_pay_selection.png",
+        wait_for="input[name='o_payment_radio']",
+        height=1100,
+    )
+    browser.shoot(
+        f"{args.url}/my/invoices/{invoice('PO-ACME-2026-06')}",
+        portal,
+        IMAGES / "portal_dispute.png",
+        wait_for="#agency_talk_back",
+        height=900,
+    )
+    time.sleep(5)  # the page's scripts (collapsible forms) and the invoice preview load after the page
+    browser.call(
+        "Runtime.evaluate",
+        expression="document.querySelector('.agency_open_dispute').click();"
+        "const select = document.querySelector('#agency_dispute_section');"
+        "select.selectedIndex = select.options.length - 1;"
+        "document.querySelector('#agency_dispute_reason').value = "
+        "'The launch campaign ran one week instead of the two we ordered.';"
+        "document.querySelector('#agency_talk_back').scrollIntoView();",
+    )
+    browser.wait_for("#agency_form_dispute.show")
+    data = browser.call("Page.captureScreenshot", format="png")["data"]
+    (IMAGES / "portal_dispute.png").write_bytes(base64.b64decode(data))
+    print("wrote", IMAGES / "portal_dispute.png")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", default="http://localhost:8069")
     parser.add_argument("--db", default=os.environ.get("AGENCY_DEMO_DB", "agency_demo"))
-    parser.add_argument("--only", choices=["suggestions"], help="take only these screenshots")
+    parser.add_argument("--only", choices=["suggestions", "portal"], help="take only these screenshots")
     args = parser.parse_args()
     IMAGES.mkdir(exist_ok=True)
     staff = login(args.url, args.db, "agency", "agency")
     browser = Browser()
     try:
+        if args.only == "portal":
+            shoot_portal(args, browser, staff, login(args.url, args.db, "portal.acme", "portal"))
+            return
         shoot_suggestions(args, browser, staff)
         if args.only:
             return
@@ -207,6 +251,7 @@ def main():
         browser.shoot(
             f"{args.url}/my", portal, IMAGES / "portal_account_card.png", wait_for="#agency_account_card", height=800
         )
+        shoot_portal(args, browser, staff, portal)
     finally:
         browser.close()
 

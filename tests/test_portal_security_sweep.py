@@ -155,4 +155,23 @@ class TestPortalSecuritySweep(AgencyPortalCommon, HttpCase):
             response = self.url_open(f"/my/invoices/pay?invoice_ids={self.mine.id}&amount={amount}")
             self._check(response, amount)
             self.assertIn("agency_error", response.text, amount)
+        # Odoo's own route to pay one invoice gets the same check of the amount sent by the browser
+        self.mine._portal_ensure_token()
+        for amount in (-1.0, 0.0, 1000.01, 1e308):
+            response = self._jsonrpc(
+                f"/invoice/transaction/{self.mine.id}",
+                {
+                    "access_token": self.mine.access_token,
+                    "provider_id": self.provider.id,
+                    "payment_method_id": self.provider.payment_method_ids[:1].id,
+                    "token_id": None,
+                    "amount": amount,
+                    "flow": "direct",
+                    "tokenization_requested": False,
+                    "landing_route": "/my",
+                    "is_validation": False,
+                },
+            )
+            self._check(response, amount)
+            self.assertIn("error", response.json(), amount)
         self.assertEqual(self._counts(), before)

@@ -23,9 +23,7 @@ class TestPortalTours(AgencyPortalCommon, HttpCase):
             cls.open_invoice = cls._make_invoice(cls.portal_partner, "2026-11-10", [250.0])
             # INV/2026/00003: paid in September
             cls.paid = cls._make_invoice(cls.portal_partner, "2026-08-01", [900.0])
-            cls.env["account.payment.register"].with_context(
-                active_model="account.move", active_ids=cls.paid.ids
-            ).create({"payment_date": "2026-09-15"})._create_payments()
+            cls._register_payment(cls.paid, payment_date="2026-09-15")
         assert cls.consolidated.name == "INV/2026/00001", cls.consolidated.name  # the tours find it by name
 
     def _tour(self, name, url):
@@ -47,6 +45,9 @@ class TestPortalTours(AgencyPortalCommon, HttpCase):
         self._tour("agency_portal_pay_partial", "/my/invoices?filterby=open")
         self.assertAlmostEqual(self.consolidated.amount_residual, 2000.0 - 300.5)
         self.assertEqual(self.consolidated.payment_state, "partial")
+        # the reminders addon queues its thank-you receipt for the payment
+        tx = self.env["payment.transaction"].search([("invoice_ids", "in", self.consolidated.ids)])
+        self.assertIn(tx.payment_id.move_id.agency_receipt_state, ("to_send", "sent"))
 
     def test_dispute_one_projects_section(self):
         self._tour("agency_portal_dispute_section", "/my/invoices?filterby=open")

@@ -1,6 +1,8 @@
 from odoo import http
-from odoo.exceptions import UserError, ValidationError
-from odoo.http import request
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.http import request, route
+
+from odoo.addons.account_payment.controllers import payment as payment_controllers
 
 from .account import AgencyAccountPortal
 
@@ -47,6 +49,7 @@ class AgencyPaymentPortal(AgencyAccountPortal):
         reference = invoices._agency_portal_payment_reference(invoices)
         values.update(
             {
+                "agency_amount_text": f"{chosen:.{currency.decimal_places}f}",
                 "agency_invoices": invoices,
                 "agency_total": total,
                 "agency_partial": currency.compare_amounts(chosen, total) < 0,
@@ -84,3 +87,20 @@ class AgencyPaymentPortal(AgencyAccountPortal):
         return self._process_transaction(
             request.env.user.partner_id.id, invoices.currency_id.id, invoices.ids, reference, amount=amount, **kwargs
         )
+
+
+class AgencyInvoiceTransaction(payment_controllers.PaymentPortal):
+    # EXTENDS account_payment: Odoo's own route to pay one invoice takes the amount the browser sends;
+    # it gets the same server-side check as a selection (more than zero, at most what is owed).
+    @route()
+    def invoice_transaction(self, invoice_id, access_token, **kwargs):
+        if kwargs.get("amount") is not None:
+            try:
+                invoice_sudo = self._document_check_access("account.move", invoice_id, access_token)
+            except (AccessError, MissingError):
+                raise ValidationError(request.env._("The access token is invalid.")) from None
+            try:
+                invoice_sudo._agency_parse_payment_amount(str(kwargs["amount"]))
+            except UserError as error:
+                raise ValidationError(error.args[0]) from None
+        return super().invoice_transaction(invoice_id, access_token, **kwargs)

@@ -4,7 +4,8 @@ from odoo.fields import Domain
 from odoo.http import request
 
 from odoo.addons.account_payment.controllers import portal
-from odoo.addons.agency_billing_portal.models.account_move import PORTAL_STATUSES
+
+from ..models.account_move import PORTAL_STATUSES
 
 
 class PortalAccount(portal.PortalAccount):
@@ -106,7 +107,10 @@ class PortalAccount(portal.PortalAccount):
             filterby = None
         project = self._cast_as_int(request.params.get("project"))
         if project:
-            domain = Domain(domain or Domain.TRUE) & Domain("agency_project_ids", "in", [project])
+            # the project of the order lines, read in sudo (customers may not read projects); the
+            # invoices themselves stay under the customer's rules
+            billed = request.env["account.move"].sudo()._search([("agency_project_ids", "in", [project])])
+            domain = Domain(domain or Domain.TRUE) & Domain("id", "in", billed)
         values = super()._prepare_my_invoices_values(page, date_begin, date_end, sortby, filterby, domain, url)
         projects = self._agency_invoice_projects()
         if project and project not in projects.ids:
@@ -120,10 +124,10 @@ class PortalAccount(portal.PortalAccount):
         Move = request.env["account.move"]
         if not Move.has_access("read"):
             return request.env["project.project"]
-        # the invoices the user may see (its record rules, as a subquery), their projects read in sudo
+        # the invoices the user may see (its record rules, as a subquery), their order lines' projects
         visible = Move._search(self._get_invoices_domain("out"))
-        groups = Move.sudo()._read_group([("id", "in", visible)], ["agency_project_ids"])
-        return request.env["project.project"].sudo().browse([project.id for (project,) in groups if project])
+        sale_lines = request.env["sale.order.line"].sudo().search([("invoice_lines.move_id", "in", visible)])
+        return (sale_lines.project_id | sale_lines.order_id.project_id).sorted("name")
 
     # ------------------------------------------------------------------
     # Account card (portal home)

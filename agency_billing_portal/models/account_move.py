@@ -15,12 +15,9 @@ class AccountMove(models.Model):
     )
     agency_project_ids = fields.Many2many(
         "project.project",
-        "agency_move_project_rel",
-        "move_id",
-        "project_id",
         string="Projects",
         compute="_compute_agency_project_ids",
-        store=True,
+        search="_search_agency_project_ids",
         help="The projects whose work this invoice bills (from its order lines).",
     )
 
@@ -33,6 +30,14 @@ class AccountMove(models.Model):
         for move in self:
             sale_lines = move.invoice_line_ids.sale_line_ids
             move.agency_project_ids = sale_lines.project_id | sale_lines.order_id.project_id
+
+    def _search_agency_project_ids(self, operator, value):
+        # a line's project is its own or its order's (sale_order_line._agency_project)
+        if operator not in ("in", "any"):
+            return NotImplemented
+        return Domain("invoice_line_ids.sale_line_ids.project_id", operator, value) | Domain(
+            "invoice_line_ids.sale_line_ids.order_id.project_id", operator, value
+        )
 
     # ------------------------------------------------------------------
     # PORTAL

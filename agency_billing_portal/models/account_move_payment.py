@@ -7,7 +7,9 @@ AMOUNT_RE = re.compile(r"^\d{1,12}(\.\d{1,6})?$")
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    """Paying from the portal, apart from the portal's pages (split by concern)."""
+
+    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------
     # PORTAL PAYMENT: a selection of open invoices, or a partial amount, in one transaction

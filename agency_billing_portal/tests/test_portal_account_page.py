@@ -21,15 +21,6 @@ class TestPortalAccountPage(AgencyPortalCommon, HttpCase):
             cls._register_payment(cls.old, amount=900.0, payment_date="2026-09-15")
             cls.other_invoice = cls._make_invoice(cls.other_user.partner_id, "2026-10-01", [777.0])
 
-    @classmethod
-    def _register_payment(cls, invoice, amount, payment_date):
-        return (
-            cls.env["account.payment.register"]
-            .with_context(active_model="account.move", active_ids=invoice.ids)
-            .create({"amount": amount, "payment_date": payment_date})
-            ._create_payments()
-        )
-
     @freeze_time("2026-11-22")
     def test_account_page(self):
         self.authenticate(self.portal_user.login, self.portal_user.login)

@@ -43,9 +43,7 @@ class TestPortalInvoices(AgencyPortalCommon, HttpCase):
             cls.project_invoice.action_post()
             cls.overdue = cls._make_invoice(cls.portal_partner, "2026-09-01", [1000.0])
             cls.paid = cls._make_invoice(cls.portal_partner, "2026-09-02", [222.0])
-            cls.env["account.payment.register"].with_context(
-                active_model="account.move", active_ids=cls.paid.ids
-            ).create({"payment_date": "2026-09-10"})._create_payments()
+            cls._register_payment(cls.paid, payment_date="2026-09-10")
             cls.disputed = cls._make_invoice(cls.portal_partner, "2026-09-03", [333.0])
             cls.disputed.action_toggle_block_payment()
             cls.consolidated = cls._make_invoice(
@@ -119,3 +117,14 @@ class TestPortalInvoices(AgencyPortalCommon, HttpCase):
         response = self.url_open(f"/my/invoices/{self.overdue.id}?report_type=pdf&download=true")
         self.assertNotIn("Proforma", response.text)
         self.assertIn("Invoice", response.text)
+
+    @freeze_time("2026-11-22")
+    def test_installments_shown_with_what_is_due_when(self):
+        term = self.env.ref("account.account_payment_term_advance_60days")
+        invoice = self._make_invoice(self.portal_partner, "2026-11-01", [1000.0], term=term)
+        self.authenticate(self.portal_user.login, self.portal_user.login)
+        page = self.url_open(f"/my/invoices/{invoice.id}").text
+        self.assertIn("agency_installments", page)
+        for line in invoice.line_ids.filtered(lambda line: line.display_type == "payment_term"):
+            self.assertIn(line.date_maturity.strftime("%m/%d/%Y"), page)
+            self.assertIn(f"{line.amount_residual:,.2f}", page)

@@ -123,3 +123,30 @@ class TestPortalPaySelection(AgencyPortalCommon, HttpCase):
         self.assertIn("different currencies", page.text)
         result = self._transaction(self.invoice_a | foreign, 1090.0)
         self.assertIn("different currencies", result["error"]["data"]["message"])
+
+    @freeze_time("2026-11-22")
+    def test_early_payment_discount_shown_and_applied_to_a_selection(self):
+        term = self.env.ref("account.account_payment_term_30days_early_discount")
+        first = self._make_invoice(self.portal_partner, "2026-11-20", [1000.0], term=term)
+        second = self._make_invoice(self.portal_partner, "2026-11-21", [500.0], term=term)
+        self.authenticate(self.portal_user.login, self.portal_user.login)
+        page = self.url_open(f"/my/invoices/{first.id}").text
+        self.assertIn("agency_epd", page)
+        self.assertIn("980.00", page)  # 2 % off
+        self.assertIn("11/27/2026", page)  # the deadline: 7 days after the invoice date
+        pay_page = self.url_open(f"/my/invoices/pay?invoice_ids={first.id}&invoice_ids={second.id}").text
+        self.assertIn("1,470.00", pay_page)
+        self._pay(first | second, 1470.0)
+        for invoice in first | second:
+            self.assertIn(invoice.payment_state, ("paid", "in_payment"), invoice.name)
+
+    @freeze_time("2026-11-22")
+    def test_bad_amount_told_in_the_customers_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["agency_billing_portal"], ["fr_FR"], overwrite=True)
+        self.portal_user.lang = "fr_FR"
+        self.authenticate(self.portal_user.login, self.portal_user.login)
+        page = self.url_open(f"/my/invoices/pay?invoice_ids={self.invoice_a.id}&amount=1,5").text
+        self.assertIn("n'est pas un montant", page.replace("&#39;", "'"))
+        page = self.url_open(f"/my/invoices/pay?invoice_ids={self.invoice_a.id}&amount=0").text
+        self.assertIn("doit être supérieur à zéro", page)

@@ -30,9 +30,7 @@ class TestPortalQueryCounts(AgencyPortalCommon, HttpCase):
             cls.paid = cls._make_invoice(cls.portal_partner, "2026-10-01", [100.0])
             # the invoice measured has a previous and a next one in the list (links Odoo adds)
             cls._make_invoice(cls.portal_partner, "2026-08-01", [50.0])
-            cls.env["account.payment.register"].with_context(
-                active_model="account.move", active_ids=cls.paid.ids
-            ).create({"payment_date": "2026-10-05"})._create_payments()
+            cls._register_payment(cls.paid, payment_date="2026-10-05")
 
     def _queries(self, url):
         """Queries of one load of ``url`` once the caches (views, rules, assets) are warm, as in
