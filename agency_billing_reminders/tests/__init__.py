@@ -17,3 +17,4 @@ from . import test_reminder_cadence_validation
 from . import test_payment_receipt_crash
 from . import test_payment_receipt_pdf
 from . import test_late_clients
+from . import test_reminder_send_wizard
