@@ -65,8 +65,21 @@ class TestPortalTours(AgencyPortalCommon, HttpCase):
         company.write(
             {"agency_upsell_enabled": True, "agency_upsell_skip_overdue": False, "agency_upsell_min_clients": 3}
         )
-        product = self.env["product.product"].create(
-            {"name": "SEO audit", "type": "service", "list_price": 1500.0, "sale_ok": True}
+        product, anchor = self.env["product.product"].create(
+            [
+                {"name": "SEO audit", "type": "service", "list_price": 1500.0, "sale_ok": True},
+                {"name": "Website care", "type": "service", "list_price": 300.0, "sale_ok": True},
+            ]
+        )
+        # five clients buy the website care and the SEO audit together (what the suggestion rests on)
+        self.env["agency.recommendation.pair"].sudo().create(
+            {
+                "company_id": company.id,
+                "product_id": anchor.id,
+                "other_product_id": product.id,
+                "client_count": 5,
+                "monthly_sum": 7500.0,
+            }
         )
         self.env["agency.recommendation"].sudo().create(
             {
@@ -77,6 +90,8 @@ class TestPortalTours(AgencyPortalCommon, HttpCase):
                 "rank": 1,
                 "score": 0.8,
                 "support": 5,
+                "anchor_product_id": anchor.id,
+                "anchor_count": 5,
             }
         )
         self._tour("agency_portal_request_quote", "/my/account/billing")
