@@ -99,15 +99,26 @@ class AgencyReminderHold(models.Model):
             }
         )
         record.message_post(body=message, subtype_xmlid="mail.mt_note")
-        salesperson = (record.invoice_user_id if is_move else record.user_id) or partner.user_id
-        if origin == "portal" or salesperson:
+        responsible = self._agency_responsible(record, partner, origin)
+        if responsible:
             record.sudo().activity_schedule(
                 "mail.mail_activity_data_todo",
-                user_id=(salesperson or self.env.user).id,
+                user_id=responsible.id,
                 summary=self.env._("Reminders: %s", hold._agency_describe()),
                 note=message,
             )
         return hold.sudo(self.env.su)
+
+    @api.model
+    def _agency_responsible(self, record, partner, origin):
+        """Who at the agency follows a hold up: the invoice's (or client's) salesperson; for what a
+        customer raised from the portal with no salesperson, whoever made the invoice or the admin,
+        never the customer. Staff raising a hold for a client without salesperson follow it up themselves."""
+        salesperson = (record.invoice_user_id if record._name == "account.move" else record.user_id) or partner.user_id
+        if salesperson or origin != "portal":
+            return salesperson
+        creator = record.sudo().create_uid
+        return creator if creator and not creator.share else self.env.ref("base.user_admin", raise_if_not_found=False)
 
     def action_resolve(self):
         """Lift the hold: reminders resume (a disputed invoice is unblocked)."""

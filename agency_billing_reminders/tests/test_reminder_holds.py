@@ -107,3 +107,14 @@ class TestReminderHolds(AgencyReminderCommon):
         self.assertNotIn(other_hold, visible)
         with self.assertRaises(ValidationError):
             self.invoice.sudo()._agency_claim_paid(origin="elsewhere")
+
+    def test_customer_raised_hold_without_salesperson_goes_to_the_agency(self):
+        """What a customer raises from the portal is followed up at the agency, never by the customer."""
+        self.client_company.user_id = False
+        self.invoice.invoice_user_id = False
+        portal_user = self._create_new_portal_user()
+        portal_user.partner_id.parent_id = self.client_company
+        self.invoice.with_user(portal_user).sudo()._agency_claim_paid(reference="TRX-1", origin="portal")
+        responsible = self.invoice.activity_ids.user_id
+        self.assertEqual(len(responsible), 1)
+        self.assertFalse(responsible.share, "an agency user, not the portal customer")
