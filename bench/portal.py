@@ -31,7 +31,7 @@ import requests
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
-from run import odoo_env, psql  # noqa: E402
+from run import install, odoo_env, psql  # noqa: E402
 
 ADDONS = "agency_billing,agency_billing_reminders,agency_billing_portal"
 PAGES = [
@@ -181,24 +181,7 @@ def percentile(values, pct):
 def prepare(args):
     """The database (generated unless --keep), the first invoice of each customer, the server's own URLs."""
     if not args.keep:
-        psql(args.config, f'DROP DATABASE IF EXISTS "{args.db}"')
-        print(f"installing {ADDONS} in {args.db}", flush=True)
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "odoo",
-                "-c",
-                args.config,
-                "-d",
-                args.db,
-                "-i",
-                ADDONS,
-                "--stop-after-init",
-                "--log-level=warn",
-            ],
-            check=True,
-        )
+        install(args.config, args.db, ADDONS)
         print(f"generating {args.customers} customers x {args.invoices} invoices", flush=True)
         generate(args)
     env, cr = odoo_env(args.config, args.db)

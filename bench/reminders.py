@@ -27,7 +27,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from run import odoo_env, psql  # noqa: E402
+from run import install, odoo_env, psql  # noqa: E402
 
 
 def columns(cr, table):
@@ -260,24 +260,7 @@ def main():
     if args.measure:
         return measure(args)
     if not args.keep:
-        psql(args.config, f'DROP DATABASE IF EXISTS "{args.db}"')
-        print(f"installing agency_billing_reminders in {args.db}", flush=True)
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "odoo",
-                "-c",
-                args.config,
-                "-d",
-                args.db,
-                "-i",
-                "agency_billing_reminders",
-                "--stop-after-init",
-                "--log-level=warn",
-            ],
-            check=True,
-        )
+        install(args.config, args.db, "agency_billing_reminders")
         print(f"generating {args.clients} clients x {args.invoices_per_client} invoices", flush=True)
         generate(args)
     for run in range(args.runs):

@@ -52,11 +52,11 @@ def psql(config, sql, db="postgres"):
     conn.close()
 
 
-def install(config, db):
-    """A fresh database ``db`` with agency_billing installed."""
+def install(config, db, modules="agency_billing"):
+    """A fresh database ``db`` with ``modules`` installed (the benchmarks' shared set-up)."""
     psql(config, f'DROP DATABASE IF EXISTS "{db}"')
-    print(f"installing agency_billing in {db}", flush=True)
-    command = [sys.executable, "-m", "odoo", "-c", config, "-d", db, "-i", "agency_billing", "--stop-after-init"]
+    print(f"installing {modules} in {db}", flush=True)
+    command = [sys.executable, "-m", "odoo", "-c", config, "-d", db, "-i", modules, "--stop-after-init"]
     subprocess.run([*command, "--log-level=warn"], check=True)
 
 
