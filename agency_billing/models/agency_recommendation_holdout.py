@@ -8,7 +8,7 @@ class AgencyRecommendationEngine(models.AbstractModel):
     """The holdout evaluation of the recommender, with the recommender's own SQL (the back
     office's *Do they work here?* and ``bench/recommend.py``)."""
 
-    _inherit = "agency.recommendation.engine"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "agency.recommendation.engine"
 
     # ------------------------------------------------------------------
     # EVALUATION: does it work on this company's history?

@@ -11,7 +11,7 @@ RETAINER_RENEWAL_PERIODS = 2
 
 # res_partner.py is full: suggestions are their own concern, in their own file (as OCA contract splits)
 class ResPartner(models.Model):
-    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "res.partner"
 
     agency_upsell_opt_out = fields.Boolean(
         string="No Service Suggestions",

@@ -9,7 +9,7 @@ AMOUNT_RE = re.compile(r"^\d{1,12}(\.\d{1,6})?$")
 class AccountMove(models.Model):
     """Paying from the portal, apart from the portal's pages (split by concern)."""
 
-    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "account.move"
 
     # ------------------------------------------------------------------
     # PORTAL PAYMENT: a selection of open invoices, or a partial amount, in one transaction

@@ -10,7 +10,7 @@ _logger = logging.getLogger(__name__)
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "account.move"
 
     agency_late_fee_origin_id = fields.Many2one(
         "account.move",

@@ -2,7 +2,7 @@ from odoo import models
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "account.move"
 
     def _agency_charge_late_fees(self, step, date):
         """Hook called by the reminder run for the invoices of ``self`` that reached ``step`` on ``date``,

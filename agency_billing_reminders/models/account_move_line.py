@@ -2,7 +2,7 @@ from odoo import models
 
 
 class AccountMoveLine(models.Model):
-    _inherit = "account.move.line"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "account.move.line"
 
     def _agency_section_total(self):
         """The total (taxes included) of the lines under this section, up to the next section."""

@@ -2,7 +2,7 @@ from odoo import models
 
 
 class AccountMoveLine(models.Model):
-    _inherit = "account.move.line"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "account.move.line"
 
     def _agency_paid_by_date(self):
         """``{date: amount}`` that payments and credit notes took off this receivable line (an installment),

@@ -11,7 +11,7 @@ _logger = logging.getLogger(__name__)
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "account.move"
 
     agency_receipt_state = fields.Selection(
         [("to_send", "To send"), ("sent", "Sent"), ("skipped", "Not sent")],

@@ -2,7 +2,7 @@ from odoo import fields, models
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "account.move"
 
     agency_reminder_log_ids = fields.One2many("agency.reminder.log", "move_id", string="Reminder History")
 

@@ -3,7 +3,7 @@ from odoo.exceptions import ValidationError
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "account.move"
 
     agency_reminder_hold_ids = fields.One2many("agency.reminder.hold", "move_id", string="Reminder Holds")
 

@@ -2,7 +2,7 @@ from odoo import fields, models
 
 
 class AgencyReminderCadence(models.Model):
-    _inherit = "agency.reminder.cadence"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "agency.reminder.cadence"
 
     late_fee_policy_id = fields.Many2one(
         "agency.late.fee.policy",

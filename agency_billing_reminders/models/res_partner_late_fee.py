@@ -2,7 +2,7 @@ from odoo import fields, models
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "res.partner"
 
     agency_late_fee_count = fields.Integer(string="Late Fees", compute="_compute_agency_late_fee_count")
 

@@ -3,7 +3,7 @@ from odoo.exceptions import ValidationError
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "res.partner"
 
     agency_reminder_cadence_id = fields.Many2one(
         "agency.reminder.cadence",

@@ -11,7 +11,7 @@ BATCH_SIZE = 100  # clients per committed batch of the scheduled run
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "res.partner"
 
     # ------------------------------------------------------------------
     # CRON

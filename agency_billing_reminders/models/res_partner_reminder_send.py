@@ -20,7 +20,7 @@ FRESH_MODELS = (
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "res.partner"
 
     def _agency_reminder_lock(self):
         """Hold these clients for this transaction (advisory locks, released at commit or rollback) and
