@@ -118,9 +118,11 @@ class AgencyBillingRun(models.Model):
         moves._message_log_batch(bodies=dict.fromkeys(moves.ids, body))
 
     def _after_invoices_created(self, moves):
-        """Hook: post the invoices when the company wants it."""
+        """Hook: post the invoices when the company wants it, then have the statements of the clients
+        with portal access prepared again (they changed)."""
         if self.company_id.agency_billing_auto_post and moves:
             moves.action_post()
+            self.env.ref("agency_billing.ir_cron_agency_prepare_statements")._trigger()
 
     # ------------------------------------------------------------------
     # INVOICE VALUES

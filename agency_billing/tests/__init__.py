@@ -18,3 +18,4 @@ from . import test_recommendation_renewals
 from . import test_recommendation_refresh
 from . import test_recommendation_evaluation
 from . import test_recommendation_queries
+from . import test_statement_document

@@ -85,7 +85,7 @@ class AgencyAccountPortal(PortalAccount):
         )
         return request.render("agency_billing_portal.portal_my_statement", values)
 
-    @http.route("/my/account/statement/<string:file_format>", type="http", auth="user", website=True, readonly=True)
+    @http.route("/my/account/statement/<string:file_format>", type="http", auth="user", website=True)
     def agency_my_statement_download(self, file_format, date_from=None, date_to=None, **kw):
         if file_format not in ("pdf", "xlsx") or not self._agency_may_see_statement():
             return request.redirect("/my/account/billing")
@@ -106,14 +106,7 @@ class AgencyAccountPortal(PortalAccount):
         return request.make_response(content, headers)
 
     def _agency_statement_pdf(self, partner, start, end):
-        data = {"date_from": str(start), "date_to": str(end), "company_id": request.env.company.id}
-        content, _type = (
-            request.env["ir.actions.report"]
-            .sudo()
-            .with_context(lang=request.env.lang)
-            ._render_qweb_pdf("agency_billing.action_report_customer_statement", partner.ids, data=data)
-        )
-        return content, "application/pdf"
+        return partner.sudo()._agency_statement_pdf(start, end, request.env.company), "application/pdf"
 
     def _agency_statement_xlsx(self, partner, start, end):
         Statement = request.env["agency.customer.statement"].sudo().with_context(lang=request.env.lang)

@@ -2,3 +2,4 @@ from . import account_move
 from . import account_move_payment
 from . import payment_transaction
 from . import res_partner
+from . import agency_statement_document

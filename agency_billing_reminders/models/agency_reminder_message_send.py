@@ -158,11 +158,7 @@ class AgencyReminderMessage(models.Model):
 
     def _agency_statement_attachment(self):
         partner = self.partner_id.with_context(lang=self.partner_id.lang)
-        pdf, _kind = (
-            self.env["ir.actions.report"]
-            .sudo()
-            ._render_qweb_pdf("agency_billing.action_report_customer_statement", partner.ids)
-        )
+        pdf = partner.sudo()._agency_statement_pdf(company=self.company_id)
         return self._agency_attachment(self.env._("Statement - %s.pdf", partner.name), pdf)
 
     def _agency_attachment(self, name, content):
