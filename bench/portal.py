@@ -14,6 +14,11 @@
    statement as PDF, and Odoo's own invoice list (`/my/invoices`) as the yardstick;
 4. prints p50 / p95 / max per page in milliseconds, each page's p95 against Odoo's list, and whether
    the targets hold (p95 under 300 ms for the HTML pages, none slower than 1.5 x Odoo's list).
+
+The statement PDF of the default period is served as the product serves it: prepared by the product's
+scheduled action (run once after the data is generated, as it runs each night and after each billing
+run) and stored until what it prints changes. Alone, the first download of a period nobody asked for
+before is measured too: that one waits for wkhtmltopdf.
 """
 
 import argparse
@@ -44,6 +49,7 @@ PAGES = [
 ]
 HTML_PAGES = {"account", "statement", "invoice list (open)", "invoice page"}
 BASELINE = "Odoo /my/invoices"
+COLD_PDF = "PDF, new period (cold)"
 
 
 # --------------------------------------------------------------------------- dataset
@@ -201,6 +207,12 @@ def prepare(args):
     ):
         env["ir.config_parameter"].set_param(key, value)
     cr.commit()
+    # the product's scheduled action, as it runs each night and after each billing run: each client's
+    # statement of the default period is rendered once and stored until what it prints changes
+    began = time.time()
+    env["agency.statement.document"]._cron_prepare_statements()
+    cr.commit()
+    print(f"statements prepared for {args.customers} customers in {time.time() - began:.1f} s", flush=True)
     cr.close()
     return invoice_ids
 
@@ -215,12 +227,17 @@ def measure(args, invoice_ids):
         warm = login(base, "bench.portal.00")
         for _name, path in PAGES:
             warm.get(base + path.format(invoice=invoice_ids[0]), timeout=120)
-        solo = {name: [] for name, _path in PAGES}
+        solo = {name: [] for name, _path in PAGES} | {COLD_PDF: []}
         for _round in range(args.solo_rounds):
             for name, path in PAGES:
                 began = time.time()
                 warm.get(base + path.format(invoice=invoice_ids[0]), timeout=120)
                 solo[name].append((time.time() - began) * 1000)
+        # the first download of a period nobody asked for before: wkhtmltopdf renders it (then it is stored)
+        for day in range(1, args.solo_rounds + 1):
+            began = time.time()
+            warm.get(f"{base}/my/account/statement/pdf?date_from=2026-01-{day:02d}&date_to=2026-06-30", timeout=120)
+            solo[COLD_PDF].append((time.time() - began) * 1000)
         load_before = os.getloadavg()[0]
         start_at = time.time() + 2
         threads = [
@@ -239,7 +256,7 @@ def measure(args, invoice_ids):
 
 def report(args, solo, results, loads):
     print(f"\nalone (one customer, {args.solo_rounds} loads of each page), median ms:")
-    for name, _path in PAGES:
+    for name in solo:
         print(f"  {name:<22} {statistics.median(solo[name]):>8.0f}")
     print(f"machine load average before / after: {loads[0]:.1f} / {loads[1]:.1f} on {os.cpu_count()} cores")
     errors = [r for r in results if r[2] != 200]

@@ -9,6 +9,7 @@ PAGES = (
     "/my",
     "/my/account/billing",
     "/my/account/statement?date_from=2020-01-01&date_to=2026-11-22",
+    "/my/account/statement/pdf?date_from=2020-01-01&date_to=2026-11-22",  # the stored PDF once rendered
     "/my/invoices",
     "/my/invoices?filterby=open",
     "/my/invoices/{invoice}",
