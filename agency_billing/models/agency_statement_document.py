@@ -31,13 +31,13 @@ class AgencyStatementDocument(models.Model):
     _description = "Prepared customer statement"
     _order = "write_date desc"
 
-    partner_id = fields.Many2one("res.partner", required=True, index=True, ondelete="cascade")
+    partner_id = fields.Many2one("res.partner", string="Client", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one("res.company", required=True, ondelete="cascade")
-    date_from = fields.Date(required=True)
-    date_to = fields.Date(required=True)
-    lang = fields.Char(required=True)
-    checksum = fields.Char(required=True)
-    pdf = fields.Binary(attachment=True, required=True)
+    date_from = fields.Date(string="From", required=True)
+    date_to = fields.Date(string="To", required=True)
+    lang = fields.Char(string="Language", required=True)
+    checksum = fields.Char(required=True, help="Digest of everything the PDF prints")
+    pdf = fields.Binary(string="PDF", attachment=True, required=True)
 
     _unique_statement = models.Constraint(
         "UNIQUE(partner_id, company_id, date_from, date_to, lang)",
