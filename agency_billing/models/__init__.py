@@ -1,6 +1,7 @@
 from . import account_journal
 from . import account_move
 from . import account_move_line
+from . import account_partial_reconcile
 from . import account_move_send
 from . import account_payment_term
 from . import agency_billing_run

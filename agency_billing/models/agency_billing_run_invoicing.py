@@ -122,7 +122,7 @@ class AgencyBillingRun(models.Model):
         with portal access prepared again (they changed)."""
         if self.company_id.agency_billing_auto_post and moves:
             moves.action_post()
-            self.env.ref("agency_billing.ir_cron_agency_prepare_statements")._trigger()
+            self.env["agency.statement.document"]._trigger_prepare()
 
     # ------------------------------------------------------------------
     # INVOICE VALUES

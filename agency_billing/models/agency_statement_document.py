@@ -108,17 +108,19 @@ class AgencyStatementDocument(models.Model):
     @api.model
     def _checksum(self, partner, company, data):
         """A digest of everything the statement PDF prints: its data and its letterhead."""
-        payload = json.dumps(
-            [data, self._letterhead_stamp(partner, company)], default=self._json_value, sort_keys=True
-        )
+        payload = json.dumps([data, self._letterhead_stamp(partner, company)], default=self._json_value, sort_keys=True)
         return hashlib.sha256(payload.encode()).hexdigest()
 
     @api.model
     def _letterhead_stamp(self, partner, company):
         """The client's name and address as printed, and when the client, the agency's letterhead or the
         report's templates last changed."""
-        views = self.env["ir.ui.view"].sudo()._read_group(
-            [("key", "in", (*STATEMENT_VIEWS, company.external_report_layout_id.key))], [], ["write_date:max"]
+        views = (
+            self.env["ir.ui.view"]
+            .sudo()
+            ._read_group(
+                [("key", "in", (*STATEMENT_VIEWS, company.external_report_layout_id.key))], [], ["write_date:max"]
+            )
         )
         return [
             partner.name,
@@ -148,17 +150,38 @@ class AgencyStatementDocument(models.Model):
         return users.partner_id.commercial_partner_id
 
     @api.model
-    def _cron_prepare_statements(self):
-        """Prepare today's default statement of each client with portal access, in each company where it
-        has entries; forget the statements nobody asked for during a week."""
-        self.sudo().search([("write_date", "<", fields.Datetime.now() - timedelta(days=KEEP_DAYS))]).unlink()
+    def _clients_to_prepare(self):
+        """(client, company) pairs whose statement to prepare: every client with portal access on a new
+        day (the default period ends today), else those whose entries changed since the last run."""
         clients = self._prepare_clients()
-        pairs = self.env["account.move"].sudo()._read_group(
-            [("commercial_partner_id", "in", clients.ids), ("state", "=", "posted")],
-            ["commercial_partner_id", "company_id"],
-        )
+        domain = Domain([("commercial_partner_id", "in", clients.ids), ("state", "=", "posted")])
+        lastcall = self.env.context.get("lastcall")
+        if lastcall and lastcall.date() == fields.Datetime.now().date():
+            changed = (
+                self.env["account.move"]
+                .sudo()
+                ._read_group(
+                    [("commercial_partner_id", "in", clients.ids), ("write_date", ">=", lastcall)],
+                    ["commercial_partner_id"],
+                )
+            )
+            domain &= Domain("commercial_partner_id", "in", [partner.id for (partner,) in changed])
+        pairs = self.env["account.move"].sudo()._read_group(domain, ["commercial_partner_id", "company_id"])
+        return sorted(pairs, key=lambda pair: (pair[1].id, pair[0].id))
+
+    @api.model
+    def _cron_prepare_statements(self):
+        """Prepare today's default statement of the clients with portal access, in each company where they
+        have entries; forget the statements nobody asked for during a week."""
+        self.sudo().search([("write_date", "<", fields.Datetime.now() - timedelta(days=KEEP_DAYS))]).unlink()
+        pairs = self._clients_to_prepare()
         Cron = self.env["ir.cron"]
-        for done, (partner, company) in enumerate(sorted(pairs, key=lambda pair: (pair[1].id, pair[0].id)), 1):
+        for done, (partner, company) in enumerate(pairs, 1):
             self.with_company(company)._get_pdf(partner, company=company)
             if Cron._commit_progress(1, remaining=len(pairs) - done) <= 0:
                 return
+
+    @api.model
+    def _trigger_prepare(self):
+        """Have the statements prepared again soon (their entries changed)."""
+        self.env.ref("agency_billing.ir_cron_agency_prepare_statements").sudo()._trigger()

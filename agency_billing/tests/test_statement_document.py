@@ -87,17 +87,7 @@ class TestStatementDocument(AgencyBillingCommon):
             "UPDATE agency_statement_document SET write_date = %s WHERE id = %s",
             (fields.Datetime.now() - timedelta(days=8), old.id),
         )
-        cron = self.env.ref("agency_billing.ir_cron_agency_prepare_statements")
-        self.assertEqual(cron.code.strip(), "model._cron_prepare_statements()")
-        progress = []
-
-        def commit_progress(cron_model, processed=0, remaining=None, deactivate=False):
-            progress.append((processed, remaining))
-            return 60.0  # seconds left; no commit inside the test transaction
-
-        with patch.object(type(self.env["ir.cron"]), "_commit_progress", commit_progress):
-            self.Document.with_user(cron.user_id)._cron_prepare_statements()
-        self.assertEqual(progress[-1], (1, 0), "progress committed client by client")
+        self._prepare()
         prepared = self.Document.search([("partner_id", "in", (self.client_company | other).ids)])
         self.assertEqual(prepared.partner_id, self.client_company, "only the client with portal access")
         self.assertEqual(prepared.date_to, fields.Date.to_date(TODAY))
@@ -105,10 +95,59 @@ class TestStatementDocument(AgencyBillingCommon):
         # the customer's download is the prepared one
         self.assertEqual(self._download()[1], 0)
 
-    @freeze_time(TODAY)
-    def test_billing_run_prepares_again(self):
+    def _prepare(self, **context):
+        """The scheduled action as the scheduler runs it (no commit inside the test); the clients it prepared
+        (rendered, or found unchanged)."""
         cron = self.env.ref("agency_billing.ir_cron_agency_prepare_statements")
-        triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        self.assertEqual(cron.code.strip(), "model._cron_prepare_statements()")
+        progress = []
+
+        def commit_progress(cron_model, processed=0, remaining=None, deactivate=False):
+            progress.append((processed, remaining))
+            return 60.0  # seconds left
+
+        original = AgencyStatementDocument._get_pdf
+        with (
+            patch.object(type(self.env["ir.cron"]), "_commit_progress", commit_progress),
+            patch.object(AgencyStatementDocument, "_get_pdf", autospec=True, side_effect=original) as prepared,
+        ):
+            self.Document.with_user(cron.user_id).with_context(**context)._cron_prepare_statements()
+        if progress:
+            self.assertEqual(progress[-1], (1, 0), "progress committed client by client")
+        return self.env["res.partner"].concat(*(call.args[1] for call in prepared.call_args_list))
+
+    def test_later_runs_of_the_day_prepare_what_changed(self):
+        """On a new day every client's statement is prepared (it ends today); a run triggered later the same
+        day prepares only the clients whose entries changed since the last run."""
+        acme_user = self._create_new_portal_user(login="statement.acme")
+        acme_user.partner_id.parent_id = self.client_company
+        beta = self.env["res.partner"].create({"name": "Beta Studio", "is_company": True})
+        beta_user = self._create_new_portal_user(login="statement.beta")
+        beta_user.partner_id.parent_id = beta
+        beta_invoice = self._create_invoice(
+            partner_id=beta.id,
+            invoice_date="2026-10-01",
+            invoice_line_ids=[self._prepare_invoice_line(price_unit=50.0, tax_ids=[])],
+            post=True,
+        )
+        self.assertEqual(self._prepare(), self.client_company | beta, "a first run prepares every client")
+        self.env.flush_all()
+        now = self.env.cr.now()
+        self.env.cr.execute(
+            "UPDATE account_move SET write_date = %s WHERE id = %s", (now - timedelta(hours=1), beta_invoice.id)
+        )
+        self._register_payment(self.invoice, amount=100.0)
+        self.env.flush_all()
+        self.assertEqual(self._prepare(lastcall=now), self.client_company, "only the client that paid")
+        self.assertEqual(self._prepare(lastcall=now - timedelta(days=1)), self.client_company | beta, "a new day")
+
+    @freeze_time(TODAY)
+    def test_billing_and_payments_prepare_again(self):
+        cron = self.env.ref("agency_billing.ir_cron_agency_prepare_statements")
+        Trigger = self.env["ir.cron.trigger"].sudo()
+        triggers = Trigger.search_count([("cron_id", "=", cron.id)])
         self.env.company.agency_billing_auto_post = True
         self.env["agency.billing.run"].sudo().create({"date": TODAY})._after_invoices_created(self.invoice.copy())
-        self.assertEqual(self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), triggers + 1)
+        self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), triggers + 1, "after a billing run")
+        self._register_payment(self.invoice, amount=100.0)
+        self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), triggers + 2, "after a payment")
