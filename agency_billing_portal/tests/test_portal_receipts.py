@@ -25,22 +25,6 @@ class TestPortalReceipts(AgencyPortalCommon, HttpCase):
             company_2 = cls.setup_other_company(name="Initech Agency")["company"]
             cls.foreign = cls._customer_payment(cls.portal_partner, 6666.66, company=company_2)
 
-    @classmethod
-    def _customer_payment(cls, partner, amount, company=None, payment_type="inbound", date="2026-11-10"):
-        """A payment received from (or, outbound, paid back to) a customer, not matched with any invoice."""
-        Payment = cls.env["account.payment"].with_company(company or cls.env.company)
-        payment = Payment.create(
-            {
-                "payment_type": payment_type,
-                "partner_type": "customer",
-                "partner_id": partner.id,
-                "amount": amount,
-                "date": date,
-            }
-        )
-        payment.action_post()
-        return payment.move_id
-
     def _assert_refused(self, response, what):
         self.assertLess(response.status_code, 500, what)
         self.assertNotIn("application/pdf", response.headers.get("Content-Type", ""), what)
@@ -108,8 +92,13 @@ class TestPortalReceipts(AgencyPortalCommon, HttpCase):
     @freeze_time(TODAY)
     def test_other_receipts_refused(self):
         refund = self._customer_payment(self.portal_partner, 5.0, payment_type="outbound")
+        cancelled = self._customer_payment(self.portal_partner, 5.0)
+        cancelled.button_draft()
+        cancelled.button_cancel()
+        self.assertEqual(cancelled.state, "cancel")
         self.authenticate(self.portal_user.login, self.portal_user.login)
-        for move_id in (self.theirs.id, self.foreign.id, self.invoice.id, refund.id, 0, 999999999, 2**40):
+        refused = self.theirs | self.foreign | self.invoice | refund | cancelled
+        for move_id in (*refused.ids, 0, 999999999, 2**40):
             response = self.url_open(f"/my/account/receipt/{move_id}")
             self._assert_refused(response, move_id)
             self.assertTrue(response.url.endswith("/my/account/billing"), move_id)
