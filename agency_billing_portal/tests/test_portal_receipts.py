@@ -65,8 +65,11 @@ class TestPortalReceipts(AgencyPortalCommon, HttpCase):
 
     @freeze_time(TODAY)
     def test_receipt_links_on_statement_and_account_page(self):
-        older = [self._customer_payment(self.portal_partner, 10.0 + day, date=f"2026-11-{day:02d}") for day in (1, 2)]
-        newer = [self._customer_payment(self.portal_partner, 20.0 + day, date=f"2026-11-{day:02d}") for day in (3, 4, 5)]
+        paid = {
+            day: self._customer_payment(self.portal_partner, 20.0 + day, date=f"2026-11-{day:02d}")
+            for day in range(1, 6)
+        }
+        older, newer = [paid[1], paid[2]], [paid[3], paid[4], paid[5]]
         refund = self._customer_payment(self.portal_partner, 5.0, payment_type="outbound")
         self.authenticate(self.portal_user.login, self.portal_user.login)
         statement = self.url_open("/my/account/statement?date_from=2026-10-01&date_to=2026-11-22").text
