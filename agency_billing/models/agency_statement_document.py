@@ -108,17 +108,19 @@ class AgencyStatementDocument(models.Model):
     @api.model
     def _checksum(self, partner, company, data):
         """A digest of everything the statement PDF prints: its data and its letterhead."""
-        payload = json.dumps(
-            [data, self._letterhead_stamp(partner, company)], default=self._json_value, sort_keys=True
-        )
+        payload = json.dumps([data, self._letterhead_stamp(partner, company)], default=self._json_value, sort_keys=True)
         return hashlib.sha256(payload.encode()).hexdigest()
 
     @api.model
     def _letterhead_stamp(self, partner, company):
         """The client's name and address as printed, and when the client, the agency's letterhead or the
         report's templates last changed."""
-        views = self.env["ir.ui.view"].sudo()._read_group(
-            [("key", "in", (*STATEMENT_VIEWS, company.external_report_layout_id.key))], [], ["write_date:max"]
+        views = (
+            self.env["ir.ui.view"]
+            .sudo()
+            ._read_group(
+                [("key", "in", (*STATEMENT_VIEWS, company.external_report_layout_id.key))], [], ["write_date:max"]
+            )
         )
         return [
             partner.name,
@@ -153,9 +155,13 @@ class AgencyStatementDocument(models.Model):
         has entries; forget the statements nobody asked for during a week."""
         self.sudo().search([("write_date", "<", fields.Datetime.now() - timedelta(days=KEEP_DAYS))]).unlink()
         clients = self._prepare_clients()
-        pairs = self.env["account.move"].sudo()._read_group(
-            [("commercial_partner_id", "in", clients.ids), ("state", "=", "posted")],
-            ["commercial_partner_id", "company_id"],
+        pairs = (
+            self.env["account.move"]
+            .sudo()
+            ._read_group(
+                [("commercial_partner_id", "in", clients.ids), ("state", "=", "posted")],
+                ["commercial_partner_id", "company_id"],
+            )
         )
         Cron = self.env["ir.cron"]
         for done, (partner, company) in enumerate(sorted(pairs, key=lambda pair: (pair[1].id, pair[0].id)), 1):
