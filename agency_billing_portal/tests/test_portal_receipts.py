@@ -138,3 +138,34 @@ class TestPortalReceipts(AgencyPortalCommon, HttpCase):
         self.assertNotIn(f"/my/account/receipt/{theirs.id}", page)
         self.assertNotIn("333.00", page)
         self.assertNotIn('href="/my/account/statement"', page)
+
+    @freeze_time(TODAY)
+    def test_bank_transfer_receipt(self):
+        """Money received on the bank statement has its receipt too; money paid back to the client has none."""
+        receivable = self.invoice.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")
+        deposit, payout = (
+            self.env["account.bank.statement.line"]
+            .create(
+                {
+                    "journal_id": self.company_data["default_journal_bank"].id,
+                    "date": "2026-11-15",
+                    "payment_ref": reference,
+                    "partner_id": self.portal_partner.id,
+                    "amount": amount,
+                    "counterpart_account_id": receivable.account_id.id,
+                }
+            )
+            .move_id
+            for reference, amount in (("Bank transfer 0042", 150.0), ("Paid back 0043", -20.0))
+        )
+        self.authenticate(self.portal_user.login, self.portal_user.login)
+        page = self.url_open("/my/account/billing").text
+        self.assertIn(f"/my/account/receipt/{deposit.id}", page)
+        self.assertIn("Bank transfer 0042", page)
+        self.assertNotIn(f"/my/account/receipt/{payout.id}", page)
+        response = self.url_open(f"/my/account/receipt/{deposit.id}")  # HTML in test mode
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Bank transfer 0042", response.text)
+        response = self.url_open(f"/my/account/receipt/{payout.id}")
+        self._assert_refused(response, "paid back")
+        self.assertTrue(response.url.endswith("/my/account/billing"))
