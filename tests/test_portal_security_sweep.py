@@ -44,6 +44,11 @@ class TestPortalSecuritySweep(AgencyPortalCommon, HttpCase):
                 )
             )
             cls.foreign.action_post()
+            # payments whose receipts A must not get: B's (of an invoice) and one in the other company
+            paid = cls._make_invoice(cls.other_user.partner_id, "2026-10-03", [7777.77])
+            cls.payments = cls._register_payment(paid, payment_date="2026-10-20").move_id | cls._customer_payment(
+                cls.foreign_client, 6666.66, company=company_2
+            )
         for invoice in cls.theirs | cls.theirs_2 | cls.foreign:
             invoice._portal_ensure_token()
         cls.project = (
@@ -94,6 +99,8 @@ class TestPortalSecuritySweep(AgencyPortalCommon, HttpCase):
             urls.append(f"/my/invoices/pay?invoice_ids={invoice.id}")
             urls.append(f"/my/invoices/pay?invoice_ids={self.mine.id}&invoice_ids={invoice.id}")
             urls.append(f"/my/invoices/pay?invoice_ids={self.mine.id},{invoice.id}")
+        for payment in self.payments:
+            urls.append(f"/my/account/receipt/{payment.id}")
         for url in urls:
             self._check(self.url_open(url), url)
         # the project filter of another client shows none of A's nor B's invoices

@@ -2,6 +2,7 @@ from odoo import fields, http
 from odoo.exceptions import UserError
 from odoo.http import content_disposition, request
 
+from ..models.account_move_receipt import RECEIPT_REPORT
 from .portal import PortalAccount
 
 
@@ -53,6 +54,7 @@ class AgencyAccountPortal(PortalAccount):
                 "agency_may_see_statement": self._agency_may_see_statement(),
                 "agency_holds": self._agency_holds(partner),
                 "agency_suggestions": self._agency_suggestions(partner),
+                "agency_receipts": request.env["account.move"]._agency_portal_recent_receipts(request.env.user),
                 "agency_flash": request.session.pop("agency_portal_flash", None),
                 "date_from": date_from,
                 "date_to": date_to,
@@ -78,12 +80,47 @@ class AgencyAccountPortal(PortalAccount):
             {
                 "page_name": "agency_statement",
                 "statement": statement,
+                "agency_receipt_ids": self._agency_statement_receipt_ids(statement),
                 "agency_error": error,
                 "date_from": start,
                 "date_to": end,
             }
         )
         return request.render("agency_billing_portal.portal_my_statement", values)
+
+    @staticmethod
+    def _agency_statement_receipt_ids(statement):
+        """The payments of the statement whose receipt the customer may download (one query)."""
+        moves = request.env["account.move"].union(
+            *(line["move"] for block in statement["currencies"] for line in block["lines"] if line["kind"] == "payment")
+        )
+        return set(moves.with_env(request.env)._agency_portal_receipt_filter(request.env.user).ids)
+
+    # not readonly: the PDF's rendering may store the report's assets
+    @http.route("/my/account/receipt/<int:move_id>", type="http", auth="user", website=True, methods=["GET"])
+    def agency_my_receipt(self, move_id, **kw):
+        """The receipt of one of the client's payments, as a PDF in the customer's language."""
+        move = request.env["account.move"].browse(move_id)._agency_portal_receipt_filter(request.env.user)
+        if not move:
+            self._agency_flash(
+                "warning", request.env._("This payment receipt is not available. Your payments are on your statement.")
+            )
+            return request.redirect("/my/account/billing")
+        move = move.with_context(lang=request.env.lang)
+        content, _type = (
+            request.env["ir.actions.report"]
+            .sudo()
+            .with_company(move.company_id)
+            .with_context(lang=request.env.lang)
+            ._render_qweb_pdf(RECEIPT_REPORT, move.ids)
+        )
+        headers = [
+            ("Content-Type", "application/pdf"),
+            ("Content-Length", len(content)),
+            ("Content-Disposition", content_disposition(move._agency_receipt_filename())),
+            ("X-Content-Type-Options", "nosniff"),
+        ]
+        return request.make_response(content, headers)
 
     @http.route("/my/account/statement/<string:file_format>", type="http", auth="user", website=True)
     def agency_my_statement_download(self, file_format, date_from=None, date_to=None, **kw):

@@ -68,3 +68,23 @@ class AgencyPortalCommon(AgencyBillingCommon):
         if post:
             invoice.action_post()
         return invoice
+
+    @classmethod
+    def _customer_payment(cls, partner, amount, company=None, payment_type="inbound", date="2026-11-10"):
+        """A posted payment received from (or, outbound, paid back to) a customer, matched with no invoice;
+        returns its journal entry."""
+        payment = (
+            cls.env["account.payment"]
+            .with_company(company or cls.env.company)
+            .create(
+                {
+                    "payment_type": payment_type,
+                    "partner_type": "customer",
+                    "partner_id": partner.id,
+                    "amount": amount,
+                    "date": date,
+                }
+            )
+        )
+        payment.action_post()
+        return payment.move_id

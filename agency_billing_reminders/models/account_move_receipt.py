@@ -57,8 +57,8 @@ class AccountMove(models.Model):
         invoices = self.env["account.move"].union(*self._agency_receipt_invoices())
         return invoices[:1].partner_id or self.partner_id
 
-    def _agency_receipt_values(self):
-        """What the receipt says, for the mail and the PDF alike."""
+    def _agency_receipt_payment_values(self):
+        """What was received: ``{'date', 'amount', 'currency', 'reference'}`` (the receipt's header)."""
         self.ensure_one()
         payment, statement_line = self.origin_payment_id, self.statement_line_id
         if payment:
@@ -67,6 +67,11 @@ class AccountMove(models.Model):
             amount, currency, reference = statement_line.amount, statement_line.currency_id, statement_line.payment_ref
         else:
             amount, currency, reference = abs(self.amount_total_signed), self.company_currency_id, self.ref
+        return {"date": self.date, "amount": amount, "currency": currency, "reference": reference or self.name}
+
+    def _agency_receipt_values(self):
+        """What the receipt says, for the mail and the PDF alike."""
+        self.ensure_one()
         partner = self._agency_receipt_partner().commercial_partner_id
         balance = partner.with_company(self.company_id)._agency_account_summary(self.date)[partner.id]["balance"]
         lines = [
@@ -79,10 +84,7 @@ class AccountMove(models.Model):
             for invoice, amount_paid in sorted(self._agency_receipt_invoices().items(), key=lambda item: item[0].id)
         ]
         return {
-            "date": self.date,
-            "amount": amount,
-            "currency": currency,
-            "reference": reference or self.name,
+            **self._agency_receipt_payment_values(),
             "lines": lines,
             "balance": balance,
             "balance_currency": self.company_id.currency_id,
