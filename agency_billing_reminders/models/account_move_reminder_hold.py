@@ -62,7 +62,7 @@ class AccountMove(models.Model):
         until = Hold._agency_paid_claim_until()
         message = self.env._("The client says this invoice is paid; reminders wait until %s.", until)
         if reference:
-            message = f"{message} {self.env._('Reference: %s', reference)}"
+            message = self.env._("%(message)s Reference: %(reference)s", message=message, reference=reference)
         return Hold._agency_create_hold(
             self, "paid_claim", {"date_until": until, "reference": reference}, message, origin
         )

@@ -28,7 +28,7 @@ class AgencyReminderMessage(models.Model):
     )
     mail_id = fields.Many2one("mail.mail", readonly=True, index="btree_not_null")
     mail_subject = fields.Char(related="mail_id.subject", string="Subject")
-    mail_body = fields.Html(related="mail_id.body", string="Mail")
+    mail_body = fields.Html(related="mail_id.body", string="Message Sent")
     activity_id = fields.Many2one("mail.activity", readonly=True)
     origin = fields.Selection([("cron", "Scheduled run"), ("user", "Staff")], readonly=True)
     user_id = fields.Many2one("res.users", string="By", readonly=True)
