@@ -76,7 +76,7 @@ class AgencyStatementDocument(models.Model):
                 if document:
                     document.write(values)
                 else:
-                    document.create(
+                    self.sudo().create(
                         {
                             **values,
                             "partner_id": partner.id,
