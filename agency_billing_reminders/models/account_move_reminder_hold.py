@@ -8,6 +8,29 @@ class AccountMove(models.Model):
     agency_reminder_hold_ids = fields.One2many("agency.reminder.hold", "move_id", string="Reminder Holds")
 
     # ------------------------------------------------------------------
+    # BUSINESS: the disputed amount (EXTENDS agency_billing)
+    # ------------------------------------------------------------------
+
+    def _agency_disputed_amounts(self, date=None):
+        """EXTENDS agency_billing: the disputes raised on these invoices and in force on ``date`` count
+        from the day they were raised until they are resolved: the whole invoice (what was still due), or
+        each project section disputed (its total, taxes included), once even if disputed twice."""
+        amounts = super()._agency_disputed_amounts(date)
+        holds = self.env["agency.reminder.hold"]._agency_disputes_on(self, date)
+        for move, move_holds in holds.grouped("move_id").items():
+            if move in amounts:
+                continue
+            residual = move._agency_residual_on(date)
+            if move_holds.filtered(lambda hold: not hold.section_line_id):
+                disputed = residual
+            else:
+                disputed = sum(section._agency_section_total() for section in move_holds.section_line_id)
+            disputed = min(disputed, residual)
+            if move.currency_id.compare_amounts(disputed, 0) > 0:
+                amounts[move] = disputed
+        return amounts
+
+    # ------------------------------------------------------------------
     # PUBLIC API: what suspends the reminders of an invoice (staff back office and the portal)
     # ------------------------------------------------------------------
 

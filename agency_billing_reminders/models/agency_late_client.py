@@ -39,7 +39,7 @@ class AgencyLateClient(models.Model):
     def _compute_next_step(self):
         nexts = self.env["res.partner"]._agency_reminder_next_steps(self.partner_id)
         for row in self:
-            row.next_step_id, row.next_date = nexts.get(row.partner_id.id, (False, False))
+            row.next_step_id, row.next_date = nexts.get((row.partner_id.id, row.company_id.id), (False, False))
 
     def init(self):
         Line = self.env["account.move.line"]
@@ -107,7 +107,11 @@ class AgencyLateClient(models.Model):
 
     def action_send_next_step(self):
         self.ensure_one()
-        return self.partner_id.with_company(self.company_id).action_agency_send_next_step()
+        return (
+            self.partner_id.with_company(self.company_id)
+            .with_context(agency_reminder_company_id=self.company_id.id)
+            .action_agency_send_next_step()
+        )
 
     def action_pause(self):
         self.ensure_one()

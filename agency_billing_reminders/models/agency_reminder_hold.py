@@ -70,6 +70,33 @@ class AgencyReminderHold(models.Model):
         date = date or fields.Date.context_today(self)
         return Domain("state", "=", "open") & (Domain("date_until", "=", False) | Domain("date_until", ">=", date))
 
+    @api.model
+    def _agency_disputes_on(self, moves, date=None):
+        """The disputes of ``moves`` in force on ``date`` (default: now): raised that day or before, and
+        not resolved by then."""
+        disputes = self.sudo().search_fetch(
+            [("kind", "=", "dispute"), ("move_id", "in", moves.ids), ("state", "in", ("open", "resolved"))],
+            ["move_id", "section_line_id", "state", "create_date", "resolved_date"],
+        )
+        if not date:
+            return disputes.filtered(lambda hold: hold.state == "open")
+        date = fields.Date.to_date(date)
+        return disputes.filtered(
+            lambda hold: hold.create_date.date() <= date
+            and (hold.state == "open" or (hold.resolved_date and hold.resolved_date.date() > date))
+        )
+
+    @api.model
+    def _agency_dispute_days(self, moves):
+        """The days on which a dispute of ``moves`` started or ended (for the interest periods)."""
+        disputes = self.sudo().search_fetch(
+            [("kind", "=", "dispute"), ("move_id", "in", moves.ids), ("state", "in", ("open", "resolved"))],
+            ["create_date", "resolved_date"],
+        )
+        days = set(disputes.mapped(lambda hold: hold.create_date.date()))
+        days |= {hold.resolved_date.date() for hold in disputes if hold.resolved_date}
+        return days
+
     def _agency_describe(self):
         """Why reminders wait, in the user's words: "promise to pay until 2026-12-05"."""
         self.ensure_one()

@@ -12,9 +12,10 @@ class AgencyReminderMessage(models.Model):
 
     @api.model
     def _agency_send(self, clients, date, origin):
-        """Make one message per client of ``clients`` (``{"partner", "send": entries}``, an entry being an
-        installment that reached a step) and do what their steps say: a mail, a letter to print, an
-        activity, the collections hand-off, late fees. Returns the messages."""
+        """Make one message per client and company of ``clients`` (``{"partner", "company", "send":
+        entries}``, an entry being an installment of that company that reached a step) and do what their
+        steps say: a mail, a letter to print, an activity, the collections hand-off, late fees. Returns the
+        messages."""
         Step = self.env["agency.reminder.step"]
         Move = self.env["account.move"]
         values, jobs = [], []
@@ -27,7 +28,7 @@ class AgencyReminderMessage(models.Model):
             values.append(
                 {
                     "partner_id": partner.id,
-                    "company_id": moves[0].company_id.id,
+                    "company_id": client["company"].id,  # the plan never mixes companies
                     "date": date,
                     "step_id": steps.sorted("days")[-1].id,
                     "channels": ",".join(channels),
