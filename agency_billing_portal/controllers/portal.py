@@ -55,6 +55,8 @@ class PortalAccount(portal.PortalAccount):
                 else [],
                 "agency_epd": next_payment if next_payment.get("installment_state") == "epd" else False,
                 "agency_holds": self._agency_holds(invoice),
+                # the one disputed amount (taxes included) of account.move, as reminders and late fees see it
+                "agency_disputed": invoice._agency_disputed_amounts().get(invoice, 0.0),
                 "agency_flash": request.session.pop("agency_portal_flash", None),
                 "agency_can_talk_back": invoice.state == "posted"
                 and invoice.move_type in ("out_invoice", "out_receipt")

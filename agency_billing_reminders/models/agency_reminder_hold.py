@@ -93,7 +93,7 @@ class AgencyReminderHold(models.Model):
             [("kind", "=", "dispute"), ("move_id", "in", moves.ids), ("state", "in", ("open", "resolved"))],
             ["create_date", "resolved_date"],
         )
-        days = set(disputes.mapped(lambda hold: hold.create_date.date()))
+        days = {hold.create_date.date() for hold in disputes}
         days |= {hold.resolved_date.date() for hold in disputes if hold.resolved_date}
         return days
 

@@ -37,6 +37,10 @@ class AgencyReminderLog(models.Model):
     currency_id = fields.Many2one("res.currency", readonly=True)
     state = fields.Selection([("sent", "Sent"), ("held", "Held back")], required=True, readonly=True, index=True)
     reason = fields.Char(readonly=True, help="Why the step was held back.")
+    note = fields.Char(
+        readonly=True,
+        help="What the step did not do, and why: no statutory interest without the reference rate of the period.",
+    )
     message_id = fields.Many2one("agency.reminder.message", readonly=True, index="btree_not_null")
     mail_id = fields.Many2one(related="message_id.mail_id")
     activity_id = fields.Many2one(related="message_id.activity_id")

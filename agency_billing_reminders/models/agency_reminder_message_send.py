@@ -53,8 +53,11 @@ class AgencyReminderMessage(models.Model):
         )
         for channel, channel_jobs in by_channel.items():
             getattr(self, f"_agency_channel_{channel}")(channel_jobs)
+        Log = self.env["agency.reminder.log"].sudo()
         for step, moves in fees.items():
             moves._agency_charge_late_fees(step, date)
+            for move, note in moves._agency_late_fee_notes(step, date).items():
+                Log.search([("message_id", "in", messages.ids), ("move_id", "=", move.id)]).note = note
         return messages
 
     # ------------------------------------------------------------------
