@@ -46,6 +46,12 @@ class AgencyReminderHold(models.Model):
     company_id = fields.Many2one(related="move_id.company_id")
     currency_id = fields.Many2one(related="move_id.currency_id")
     amount = fields.Monetary(readonly=True, currency_field="currency_id")
+    date_from = fields.Date(
+        string="Since",
+        readonly=True,
+        default=fields.Date.context_today,
+        help="The day it was raised: a disputed amount is neither chased nor charged from that day on.",
+    )
     date_until = fields.Date(string="Until", readonly=True)
     reason = fields.Text(readonly=True)
     reference = fields.Char(readonly=True, help="The payment reference given by the client.")
@@ -76,13 +82,13 @@ class AgencyReminderHold(models.Model):
         not resolved by then."""
         disputes = self.sudo().search_fetch(
             [("kind", "=", "dispute"), ("move_id", "in", moves.ids), ("state", "in", ("open", "resolved"))],
-            ["move_id", "section_line_id", "state", "create_date", "resolved_date"],
+            ["move_id", "section_line_id", "state", "date_from", "resolved_date"],
         )
         if not date:
             return disputes.filtered(lambda hold: hold.state == "open")
         date = fields.Date.to_date(date)
         return disputes.filtered(
-            lambda hold: hold.create_date.date() <= date
+            lambda hold: hold.date_from <= date
             and (hold.state == "open" or (hold.resolved_date and hold.resolved_date.date() > date))
         )
 
@@ -91,9 +97,9 @@ class AgencyReminderHold(models.Model):
         """The days on which a dispute of ``moves`` started or ended (for the interest periods)."""
         disputes = self.sudo().search_fetch(
             [("kind", "=", "dispute"), ("move_id", "in", moves.ids), ("state", "in", ("open", "resolved"))],
-            ["create_date", "resolved_date"],
+            ["date_from", "resolved_date"],
         )
-        days = {hold.create_date.date() for hold in disputes}
+        days = {hold.date_from for hold in disputes}
         days |= {hold.resolved_date.date() for hold in disputes if hold.resolved_date}
         return days
 
