@@ -78,7 +78,9 @@ class AccountMove(models.Model):
         """
         date = date or fields.Date.context_today(self)
         Line = self.env["account.move.line"]
-        return self._agency_to_remind_domain() & Domain("line_ids", "any", Line._agency_unpaid_installments_domain(date))
+        return self._agency_to_remind_domain() & Domain(
+            "line_ids", "any", Line._agency_unpaid_installments_domain(date)
+        )
 
     # ------------------------------------------------------------------
     # BUSINESS: the disputed amount of an invoice, defined once
@@ -117,12 +119,12 @@ class AccountMove(models.Model):
         rest goes to the others, the last first). Nothing for an invoice without dispute.
         """
         shares = {}
-        for move, disputed in self._agency_disputed_amounts(date).items():
+        for move, amount in self._agency_disputed_amounts(date).items():
             currency = move.currency_id
             installments = move._agency_installment_lines().sorted(lambda line: (line.date_maturity, line.id))
             room = {line: max(line._agency_residual_on(date), 0.0) for line in installments}
             total = sum(installments.mapped("amount_currency"))
-            disputed = min(disputed, sum(room.values()))
+            disputed = min(amount, sum(room.values()))
             if currency.compare_amounts(disputed, 0) <= 0 or currency.is_zero(total):
                 continue
             left = disputed

@@ -82,8 +82,10 @@ class AgencyReferenceRate(models.Model):
         for policy in policies.filtered(lambda policy: policy.rate_alert_date != half_year):
             companies = policy.company_id or self.env["res.company"].search([])
             missing = companies.filtered(
-                lambda company: not self.search_count(
-                    [("date_from", "=", half_year), ("company_id", "in", (company.id, False))], limit=1
+                lambda company: (
+                    not self.search_count(
+                        [("date_from", "=", half_year), ("company_id", "in", (company.id, False))], limit=1
+                    )
                 )
             )
             if not missing:

@@ -88,8 +88,10 @@ class AgencyReminderHold(models.Model):
             return disputes.filtered(lambda hold: hold.state == "open")
         date = fields.Date.to_date(date)
         return disputes.filtered(
-            lambda hold: hold.date_from <= date
-            and (hold.state == "open" or (hold.resolved_date and hold.resolved_date.date() > date))
+            lambda hold: (
+                hold.date_from <= date
+                and (hold.state == "open" or (hold.resolved_date and hold.resolved_date.date() > date))
+            )
         )
 
     @api.model

@@ -173,9 +173,13 @@ class ResPartner(models.Model):
                         )
                     entry["amount"] = currency.round(kept)
                     if currency.is_zero(entry["amount"]):
-                        sections = client_holds.filtered(lambda hold, move=move: hold.move_id == move and hold.kind == "dispute")
+                        sections = client_holds.filtered(
+                            lambda hold, move=move: hold.move_id == move and hold.kind == "dispute"
+                        )
                         reason = reason or (sections[:1]._agency_describe() if sections else self.env._("disputed"))
-                for hold in client_holds.filtered(lambda hold, move=move: hold.move_id == move and not hold.section_line_id):
+                for hold in client_holds.filtered(
+                    lambda hold, move=move: hold.move_id == move and not hold.section_line_id
+                ):
                     reason = reason or hold._agency_describe()
                 if reason:
                     entry["reason"] = reason

@@ -63,15 +63,21 @@ class TestReminderCompanies(AgencyReminderCommon):
             self.assertIn(company.name, message.mail_id.subject)
             other = (self.company_1 | self.company_2) - company
             self.assertNotIn(other.name, message.mail_id.body_html)
-        letter = self.env["ir.actions.report"]._render_qweb_html(
-            "agency_billing_reminders.action_report_reminder_letter", by_company[self.company_2].ids
-        )[0].decode()
+        letter = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(
+                "agency_billing_reminders.action_report_reminder_letter", by_company[self.company_2].ids
+            )[0]
+            .decode()
+        )
         self.assertIn("Northwind Agency", letter)
         self.assertNotIn("1,000.00", letter, "the other company's invoice (of the same number) is not listed")
         # every line of each message is in the history of its company
         for company, message in by_company.items():
-            history = self.env["agency.reminder.log"].with_company(company).search(
-                [("partner_id", "=", self.client.id), ("company_id", "=", company.id)]
+            history = (
+                self.env["agency.reminder.log"]
+                .with_company(company)
+                .search([("partner_id", "=", self.client.id), ("company_id", "=", company.id)])
             )
             self.assertEqual(history, message.log_ids)
 
@@ -89,19 +95,25 @@ class TestReminderCompanies(AgencyReminderCommon):
 
     @freeze_time("2026-10-04")
     def test_each_company_its_cadence(self):
-        own = self.env["agency.reminder.cadence"].sudo().create(
-            {
-                "name": "Northwind business",
-                "sequence": 1,
-                "company_id": self.company_2.id,
-                "client_profile": "business",
-                "step_ids": [Command.create({"name": "Northwind first", "days": 2, "action": "email"})],
-            }
+        own = (
+            self.env["agency.reminder.cadence"]
+            .sudo()
+            .create(
+                {
+                    "name": "Northwind business",
+                    "sequence": 1,
+                    "company_id": self.company_2.id,
+                    "client_profile": "business",
+                    "step_ids": [Command.create({"name": "Northwind first", "days": 2, "action": "email"})],
+                }
+            )
         )
         first = self._invoice_in(self.company_1, 1000.0)
         second = self._invoice_in(self.company_2, 500.0)
         Cadence = self.env["agency.reminder.cadence"]
-        self.assertEqual(Cadence._agency_cadence_for(self.client, self.company_1)[self.client.id], self.cadence_business)
+        self.assertEqual(
+            Cadence._agency_cadence_for(self.client, self.company_1)[self.client.id], self.cadence_business
+        )
         self.assertEqual(Cadence._agency_cadence_for(self.client, self.company_2)[self.client.id], own)
         with self.mock_mail_gateway():
             self._run("2026-10-04")
@@ -109,7 +121,9 @@ class TestReminderCompanies(AgencyReminderCommon):
         self.assertEqual(steps, {first: "First reminder", second: "Northwind first"})
         # a client's own cadence of another company does not apply
         self.client.agency_reminder_cadence_id = own
-        self.assertEqual(Cadence._agency_cadence_for(self.client, self.company_1)[self.client.id], self.cadence_business)
+        self.assertEqual(
+            Cadence._agency_cadence_for(self.client, self.company_1)[self.client.id], self.cadence_business
+        )
 
     @freeze_time("2026-11-22")
     def test_account_summary_never_adds_two_companies(self):

@@ -26,7 +26,7 @@ class DisputeCommon(AgencyReminderCommon):
         )
 
     @classmethod
-    def _sectioned(cls, partner, date, sections, terms=None, company=None, taxes=None):
+    def _sectioned(cls, partner, date, sections, terms=None, *, company=None, taxes=None):
         """A posted invoice with a project section per ``(name, amount)``."""
         company = company or cls.env.company
         lines = []
@@ -142,7 +142,9 @@ class TestReminderDisputes(DisputeCommon):
         percent = self.env["agency.late.fee.policy"].create(
             {"name": "10 %", "kind": "percent", "percent": 10.0, "currency_id": invoice.currency_id.id}
         )
-        self.assertEqual(invoice._agency_charge_late_fee(percent, fields.Date.to_date("2026-06-10")).amount_total, 120.0)
+        self.assertEqual(
+            invoice._agency_charge_late_fee(percent, fields.Date.to_date("2026-06-10")).amount_total, 120.0
+        )
 
     @freeze_time("2026-06-10")
     def test_a_dispute_resolved_against_the_client_runs_again(self):
