@@ -3,7 +3,7 @@ from collections import defaultdict
 
 from odoo import api, models
 from odoo.fields import Command, Domain
-from odoo.tools import float_is_zero
+from odoo.tools import float_is_zero, format_amount, format_date
 
 from .agency_billing_plan import BillingPlan
 
@@ -165,7 +165,9 @@ class AgencyBillingRun(models.Model):
         if partner.agency_on_hold:
             return [BillingPlan(partner).skip("on_hold", self.env._("Billing is on hold for this client."))]
         if partner.agency_pilot_end_date and partner.agency_pilot_end_date >= self.date:
-            message = self.env._("Free pilot until %(date)s.", date=partner.agency_pilot_end_date)
+            message = self.env._(
+                "Free pilot until %(date)s.", date=format_date(self.env, partner.agency_pilot_end_date)
+            )
             return [BillingPlan(partner).skip("pilot", message)]
         sale_lines = sale_lines or self.env["sale.order.line"]
         plans = []
@@ -256,8 +258,8 @@ class AgencyBillingRun(models.Model):
         elif self._exceeds_credit_limit(partner, plan.amount):
             message = self.env._(
                 "Credit limit of %(limit)s exceeded: %(owed)s owed already.",
-                limit=partner.credit_limit,
-                owed=partner.credit,
+                limit=format_amount(self.env, partner.credit_limit, self.company_id.currency_id),
+                owed=format_amount(self.env, partner.credit, self.company_id.currency_id),
             )
             plan.skip("credit_limit", message)
         return plan
