@@ -53,5 +53,5 @@ class TestConfigurationAccess(AgencyBillingCommon):
         cadence.min_gap_days = 7
         self.assertEqual(cadence.min_gap_days, 7)
         term = self.env.ref("account.account_payment_term_30days").with_user(self.manager)
-        term.note = "Thirty days"
-        self.assertEqual(term.note, "Thirty days")
+        term.name = "Thirty days net"
+        self.assertEqual(term.name, "Thirty days net")

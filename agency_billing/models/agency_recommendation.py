@@ -55,9 +55,7 @@ class AgencyRecommendation(models.Model):
             service, date = self.product_id.display_name, format_date(self.env, self.date_due)
             if self._agency_is_time_based():
                 # hours or days of work are ordered again, not renewed
-                return self.env._(
-                    "More %(service)s: usually ordered again around %(date)s", service=service, date=date
-                )
+                return self.env._("More %(service)s: usually ordered again around %(date)s", service=service, date=date)
             if self.product_id.agency_renewal_months:
                 return self.env._("Renewal of %(service)s due on %(date)s", service=service, date=date)
             return self.env._("%(service)s is usually bought again around %(date)s", service=service, date=date)
