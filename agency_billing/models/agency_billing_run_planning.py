@@ -3,7 +3,7 @@ from collections import defaultdict
 
 from odoo import api, models
 from odoo.fields import Command, Domain
-from odoo.tools import float_is_zero, format_amount, format_date
+from odoo.tools import float_is_zero, format_amount, format_date, formatLang
 
 from .agency_billing_plan import BillingPlan
 
@@ -217,7 +217,9 @@ class AgencyBillingRun(models.Model):
             plan = BillingPlan(
                 partner,
                 message=self.env._(
-                    "Deposit of %(percent)s %% on %(order)s", percent=partner.agency_deposit_percent, order=order.name
+                    "Deposit of %(percent)s %% on %(order)s",
+                    percent=formatLang(self.env, partner.agency_deposit_percent, digits=self._percent_digits(partner)),
+                    order=order.name,
                 ),
                 currency=order.currency_id,
                 key=self._billing_key(partner, "deposit", f"so{order.id}"),
@@ -230,6 +232,11 @@ class AgencyBillingRun(models.Model):
                 plan.skip("already_billed", self.env._("Deposit already invoiced."))
             plans.append(plan)
         return plans
+
+    @api.model
+    def _percent_digits(self, partner):
+        """Decimals worth showing of the client's deposit percentage: 30 %, 12.5 %."""
+        return 0 if float(partner.agency_deposit_percent).is_integer() else 2
 
     def _plan_group(self, partner, currency, group, items):
         """One invoice: the lines and their quantities; down payments deducted when the orders

@@ -89,7 +89,7 @@ class AgencyBillingRunWizardLine(models.TransientModel):
 
     _name = "agency.billing.run.wizard.line"
     _description = "Billing Preview Client"
-    _order = "state, partner_id, id"
+    _order = "state desc, partner_id, id"  # to bill, left out, failed
 
     wizard_id = fields.Many2one("agency.billing.run.wizard", required=True, ondelete="cascade", index=True)
     partner_id = fields.Many2one("res.partner", string="Client", required=True)

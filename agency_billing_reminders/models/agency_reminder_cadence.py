@@ -1,3 +1,5 @@
+from itertools import pairwise
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -43,7 +45,7 @@ class AgencyReminderCadence(models.Model):
         first step out of place and the one before it."""
         for cadence in self:
             steps = cadence.step_ids.sorted(lambda step: (step.sequence, step.id))
-            for previous, step in zip(steps, steps[1:]):
+            for previous, step in pairwise(steps):
                 if step.days < previous.days:
                     raise ValidationError(
                         self.env._(
