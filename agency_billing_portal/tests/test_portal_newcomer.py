@@ -46,7 +46,9 @@ class TestPortalNewcomer(AgencyPortalCommon, HttpCase):
         }
         ids = ",".join(str(invoice.id) for invoice in invoices)
         response = self.url_open(
-            f"/my/invoices/pay/transaction/{ids}", data=json.dumps(payload), headers={"Content-Type": "application/json"}
+            f"/my/invoices/pay/transaction/{ids}",
+            data=json.dumps(payload),
+            headers={"Content-Type": "application/json"},
         ).json()
         self.assertNotIn("error", response, response)
         return self.env["payment.transaction"].search([("reference", "=", response["result"]["reference"])])
@@ -128,7 +130,8 @@ class TestPortalNewcomer(AgencyPortalCommon, HttpCase):
 
     @freeze_time("2026-11-22")
     def test_project_filter_finds_an_invoice_booked_on_the_projects_analytic_account(self):
-        project = self.env["project.project"].sudo().create({"name": "Acme - Website", "partner_id": self.client_company.id})
+        Project = self.env["project.project"].sudo()
+        project = Project.create({"name": "Acme - Website", "partner_id": self.client_company.id})
         project._create_analytic_account()
         invoice = self._make_invoice(self.portal_partner, "2026-11-01", [500.0], sections=["Website"], post=False)
         invoice.invoice_line_ids.filtered(lambda line: line.display_type == "product").analytic_distribution = {
@@ -140,3 +143,17 @@ class TestPortalNewcomer(AgencyPortalCommon, HttpCase):
         self.assertIn(f'<option value="{project.id}"', page, "offered in the filter")
         self.assertIn(invoice.name, page)
         self.assertNotIn(self.invoice_a.name, page)
+
+    @freeze_time("2026-11-22")
+    def test_invoice_page_in_the_customers_language_odoo_s_parts_too(self):
+        # the language installed as Odoo installs it: the terms of every module of the page
+        self.env["res.lang"]._activate_lang("ko_KR")
+        modules = ["portal", "payment", "account", "account_payment", "agency_billing_portal"]
+        self.env["ir.module.module"]._load_module_terms(modules, ["ko_KR"], overwrite=True)
+        self.portal_partner.lang = "ko_KR"
+        self.authenticate(self.portal_user.login, self.portal_user.login)  # a session in the customer's language
+        page = self.url_open(self.invoice_a.get_portal_url()).text
+        # "Anything to tell us about this invoice?"
+        self.assertIn("이 청구서에 대해 알려 주실 내용이 있나요?", page, "ours")
+        self.assertIn("다운로드", page, "Odoo's sidebar")  # Download
+        self.assertNotIn(">Download<", page)

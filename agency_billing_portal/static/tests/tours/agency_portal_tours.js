@@ -176,9 +176,22 @@ registry.category("web_tour.tours").add("agency_portal_dispute_section", {
             trigger: "#agency_sections tr.agency_section:contains('Brand campaign')",
         },
         {
+            content: "First think of promising a date",
+            trigger: "button.agency_open_promise",
+            run: "click",
+        },
+        {
+            content: "The promise form opens",
+            trigger: "#agency_form_promise.show",
+        },
+        {
             content: "Something is wrong",
             trigger: "button.agency_open_dispute",
             run: "click",
+        },
+        {
+            content: "One form at a time: the dispute form replaces the promise form",
+            trigger: "#agency_talk_back_forms:has(#agency_form_dispute.show):not(:has(#agency_form_promise.show)):not(:has(.collapsing))",
         },
         {
             content: "Choose the project",
