@@ -1,5 +1,6 @@
 from odoo import fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_amount, format_date
 
 
 class AccountMove(models.Model):
@@ -46,14 +47,18 @@ class AccountMove(models.Model):
                 raise ValidationError(
                     self.env._(
                         "The promised amount (%(amount)s) is more than what is due on %(invoice)s (%(due)s).",
-                        amount=amount,
+                        amount=format_amount(self.env, amount, self.currency_id),
                         invoice=self.name,
-                        due=self.amount_residual,
+                        due=format_amount(self.env, self.amount_residual, self.currency_id),
                     )
                 )
-        message = self.env._("Promise to pay by %(date)s.", date=date)
+        message = self.env._("Promise to pay by %(date)s.", date=format_date(self.env, date))
         if amount:
-            message = self.env._("Promise to pay %(amount)s by %(date)s.", amount=amount, date=date)
+            message = self.env._(
+                "Promise to pay %(amount)s by %(date)s.",
+                amount=format_amount(self.env, amount, self.currency_id),
+                date=format_date(self.env, date),
+            )
         if note:
             message = f"{message} {note}"
         return Hold._agency_create_hold(
@@ -83,7 +88,9 @@ class AccountMove(models.Model):
         Hold = self.env["agency.reminder.hold"]
         Hold._agency_check_open_invoice(self)
         until = Hold._agency_paid_claim_until()
-        message = self.env._("The client says this invoice is paid; reminders wait until %s.", until)
+        message = self.env._(
+            "The client says this invoice is paid; reminders wait until %s.", format_date(self.env, until)
+        )
         if reference:
             message = self.env._("%(message)s Reference: %(reference)s", message=message, reference=reference)
         return Hold._agency_create_hold(
@@ -96,5 +103,7 @@ class AccountMove(models.Model):
         Hold._agency_check_open_invoice(self)
         date_until = Hold._agency_check_future_date(date_until, self.env._("pause"))
         reason = Hold._agency_check_reason(reason)
-        message = self.env._("Reminders paused until %(date)s: %(reason)s", date=date_until, reason=reason)
+        message = self.env._(
+            "Reminders paused until %(date)s: %(reason)s", date=format_date(self.env, date_until), reason=reason
+        )
         return Hold._agency_create_hold(self, "pause", {"date_until": date_until, "reason": reason}, message, origin)

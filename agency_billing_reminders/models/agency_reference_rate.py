@@ -37,7 +37,10 @@ class AgencyReferenceRate(models.Model):
         for rate in self:
             if (rate.date_from.month, rate.date_from.day) not in ((1, 1), (7, 1)):
                 raise ValidationError(
-                    self.env._("A reference rate is valid from 1 January or 1 July, not from %s.", rate.date_from)
+                    self.env._(
+                        "A reference rate is valid from 1 January or 1 July, not from %s.",
+                        format_date(self.env, rate.date_from),
+                    )
                 )
             if not -100 < rate.rate < 100:
                 raise ValidationError(self.env._("A reference rate must be between -100 % and 100 %."))

@@ -1,3 +1,5 @@
+from itertools import pairwise
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -39,17 +41,24 @@ class AgencyReminderCadence(models.Model):
 
     @api.constrains("step_ids")
     def _check_steps_in_order(self):
-        """Steps follow each other in time: their order is the order of their days."""
+        """Steps follow each other in time: their order is the order of their days. The message names the
+        first step out of place and the one before it."""
         for cadence in self:
-            days = cadence.step_ids.sorted(lambda step: (step.sequence, step.id)).mapped("days")
-            if days != sorted(days):
-                raise ValidationError(
-                    self.env._(
-                        "The steps of the cadence “%(cadence)s” are out of order: each step must come "
-                        "after the one before it (more days from the due date).",
-                        cadence=cadence.name,
+            steps = cadence.step_ids.sorted(lambda step: (step.sequence, step.id))
+            for previous, step in pairwise(steps):
+                if step.days < previous.days:
+                    raise ValidationError(
+                        self.env._(
+                            "The steps of the cadence “%(cadence)s” are out of order: “%(step)s” (%(days)s days "
+                            "from the due date) comes after “%(previous)s” (%(previous_days)s days). Each step must "
+                            "come after the one before it: move “%(step)s” up or give it more days.",
+                            cadence=cadence.name,
+                            step=step.name,
+                            days=step.days,
+                            previous=previous.name,
+                            previous_days=previous.days,
+                        )
                     )
-                )
 
     # ------------------------------------------------------------------
     # BUSINESS

@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
+from odoo.tools import format_date
 
 HOLD_KINDS = [
     ("pause", "Paused"),
@@ -114,7 +115,7 @@ class AgencyReminderHold(models.Model):
             "dispute": self.env._("disputed"),
             "paid_claim": self.env._("client says it has paid (waiting until %(date)s)"),
         }
-        return labels[self.kind] % {"date": self.date_until or ""}
+        return labels[self.kind] % {"date": format_date(self.env, self.date_until) if self.date_until else ""}
 
     @api.model
     def _agency_create_hold(self, record, kind, values, message, origin):
@@ -183,7 +184,9 @@ class AgencyReminderHold(models.Model):
             raise ValidationError(self.env._("Please give the date of the %s.", label))
         if date < fields.Date.context_today(self):
             raise ValidationError(
-                self.env._("The date of the %(what)s (%(date)s) is in the past.", what=label, date=date)
+                self.env._(
+                    "The date of the %(what)s (%(date)s) is in the past.", what=label, date=format_date(self.env, date)
+                )
             )
         return date
 

@@ -50,3 +50,13 @@ class AgencyReminderLog(models.Model):
     _line_step_unique = models.Constraint(
         "UNIQUE(line_id, step_id)", "This reminder step was already handled for this installment."
     )
+
+    def action_open_message(self):
+        """The reminder message this step went out in: what the client received."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "agency.reminder.message",
+            "res_id": self.message_id.id,
+            "view_mode": "form",
+        }

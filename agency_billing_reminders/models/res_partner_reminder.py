@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_date
 
 
 class ResPartner(models.Model):
@@ -44,7 +45,9 @@ class ResPartner(models.Model):
         date_until = Hold._agency_check_future_date(date_until, self.env._("pause"))
         reason = Hold._agency_check_reason(reason)
         partner = self.commercial_partner_id
-        message = self.env._("Reminders paused until %(date)s: %(reason)s", date=date_until, reason=reason)
+        message = self.env._(
+            "Reminders paused until %(date)s: %(reason)s", date=format_date(self.env, date_until), reason=reason
+        )
         return Hold._agency_create_hold(partner, "pause", {"date_until": date_until, "reason": reason}, message, origin)
 
     # ------------------------------------------------------------------

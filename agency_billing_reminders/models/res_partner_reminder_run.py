@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.fields import Domain
-from odoo.tools import split_every
+from odoo.tools import format_amount, format_date, split_every
 
 _logger = logging.getLogger(__name__)
 
@@ -207,8 +207,8 @@ class ResPartner(models.Model):
         if last_date and (date - last_date).days < gap:
             return self.env._(
                 "last reminder on %(date)s, next one not before %(next)s",
-                date=last_date,
-                next=last_date + timedelta(days=gap),
+                date=format_date(self.env, last_date),
+                next=format_date(self.env, last_date + timedelta(days=gap)),
             )
         return False
 
@@ -220,7 +220,9 @@ class ResPartner(models.Model):
         total = sum(entry["amount_company"] for entry in client["send"])  # one company, its currency
         minimum = client["cadence"].minimum_amount
         if minimum and client["company"].currency_id.compare_amounts(total, minimum) < 0:
-            return self.env._("below the minimum amount of %s", minimum)
+            return self.env._(
+                "below the minimum amount of %s", format_amount(self.env, minimum, client["company"].currency_id)
+            )
         steps = self.env["agency.reminder.step"].union(*(entry["step"] for entry in client["send"]))
         if "mail" in steps._agency_channels() and not client["partner"]._agency_reminder_recipients(
             self.env["account.move"].union(*(entry["line"].move_id for entry in client["send"]))

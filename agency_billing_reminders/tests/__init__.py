@@ -20,3 +20,4 @@ from . import test_late_clients
 from . import test_reminder_send_wizard
 from . import test_reminder_disputes
 from . import test_reminder_companies
+from . import test_reminder_message_display
