@@ -1,6 +1,6 @@
 {
     "name": "Agency Billing",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.1.1",
     "summary": "One clear invoice per client and period: billing policies, consolidated "
     "billing run, branded invoices and statements for agencies",
     "category": "Accounting/Accounting",
@@ -29,6 +29,7 @@
         "views/res_config_settings_views.xml",
         "views/agency_recommendation_views.xml",
         "wizards/agency_recommendation_evaluation_views.xml",
+        "report/agency_layout_templates.xml",
         "report/agency_invoice_report.xml",
         "report/agency_invoice_templates.xml",
         "report/customer_statement_templates.xml",
