@@ -1,6 +1,6 @@
 {
     "name": "Agency Billing Reminders",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.1.1",
     "summary": "Payment reminders by client profile: a friendly note before the due date, "
     "escalating steps after it, late fees and automatic receipts",
     "category": "Accounting/Accounting",
@@ -38,6 +38,9 @@
         "views/agency_late_fee_menus.xml",
         "views/account_payment_receipt_views.xml",
         "wizards/agency_late_fee_waive_views.xml",
+    ],
+    "demo": [
+        "demo/agency_billing_reminders_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -16,7 +16,6 @@ from odoo.tests import HttpCase, tagged
 from odoo.addons.agency_billing.tests.common import AgencyBillingCommon
 
 
-
 def _logo():
     """The agency's logo: a small PNG."""
     image = Image.new("RGB", (60, 40), "#1f3a5f")
@@ -125,8 +124,8 @@ class TestDocumentsSayWhoSentThem(AgencyBillingCommon, HttpCase):
         self.assertTrue(action["data"])
         self.authenticate(self.agency_user.login, self.agency_user.login)
         options = quote(json.dumps(action["data"]))
-        for converter, context in (("html", {}), ("pdf", {"force_report_rendering": True})):
-            context = quote(json.dumps({**action["context"], **context}))
+        for converter, extra in (("html", {}), ("pdf", {"force_report_rendering": True})):
+            context = quote(json.dumps({**action["context"], **extra}))
             response = self.url_open(f"/report/{converter}/{action['report_name']}?options={options}&context={context}")
             self.assertEqual(response.status_code, 200)
             if converter == "html":
