@@ -29,6 +29,7 @@
         "views/res_config_settings_views.xml",
         "views/agency_recommendation_views.xml",
         "wizards/agency_recommendation_evaluation_views.xml",
+        "report/agency_layout_templates.xml",
         "report/agency_invoice_report.xml",
         "report/agency_invoice_templates.xml",
         "report/customer_statement_templates.xml",

@@ -39,6 +39,9 @@
         "views/account_payment_receipt_views.xml",
         "wizards/agency_late_fee_waive_views.xml",
     ],
+    "demo": [
+        "demo/agency_billing_reminders_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "agency_billing_reminders/static/tests/tours/*.js",

@@ -54,8 +54,9 @@ def sectioned_invoice(client):
         ("commercial_partner_id.agency_billing_policy", "!=", False),
         ("invoice_line_ids.display_type", "=", "line_section"),
     ]
-    # rather one with out-of-scope work (a subsection), to show it apart
-    for extra in ([("invoice_line_ids.display_type", "=", "line_subsection")], []):
+    # rather one still owed in English (the amount due first), with out-of-scope work (a subsection)
+    owed = [("payment_state", "in", ("not_paid", "partial")), ("partner_id.lang", "in", ("en_US", False))]
+    for extra in ([*owed, ("invoice_line_ids.display_type", "=", "line_subsection")], owed, []):
         found = client.call("account.move", "search", domain + extra, order="amount_total desc", limit=1)
         if found:
             return found[0]

@@ -232,14 +232,21 @@ def main():
             wait_for=".o_list_view .o_data_row",
             height=600,
         )
-        message = call_kw(
-            args.url,
-            staff,
-            "agency.reminder.message",
-            "search_read",
-            [[["mail_id", "!=", False]]],
-            kwargs={"fields": ["id"], "limit": 1, "order": "id desc"},
-        )
+        # a mail to the portal customer (Acme), else to another client of the agency
+        for client in (
+            [["partner_id.agency_client_code", "=", "ACME"]],
+            [["partner_id.agency_client_code", "!=", False]],
+        ):
+            message = call_kw(
+                args.url,
+                staff,
+                "agency.reminder.message",
+                "search_read",
+                [[["mail_id", "!=", False], *client]],
+                kwargs={"fields": ["id"], "limit": 1, "order": "id desc"},
+            )
+            if message:
+                break
         if message:
             browser.shoot(
                 f"{args.url}/odoo/action-agency_billing_reminders.action_agency_reminder_message/{message[0]['id']}",

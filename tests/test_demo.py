@@ -1,9 +1,13 @@
 """The agency demo of `bin/agency run`, loaded inside a test so that a change elsewhere cannot break it unseen."""
 
+from unittest.mock import patch
+
+from odoo import fields
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import convert_file
 
 from odoo.addons.agency_billing.models.res_partner import BILLING_POLICIES
+from odoo.addons.base.models.ir_module import IrModuleModule
 
 
 @tagged("post_install", "-at_install")
@@ -11,8 +15,36 @@ class TestDemo(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        if not cls.env.ref("agency_billing.client_acme", raise_if_not_found=False):
-            convert_file(cls.env, "agency_billing", "demo/agency_billing_demo.xml", {}, mode="init")
+        # Odoo's own translations of every installed module in four languages take a minute to load:
+        # the test checks the languages are installed, not Odoo's .po files
+        cls.translations_loaded = []
+        with patch.object(
+            IrModuleModule,
+            "_update_translations",
+            lambda modules, filter_lang=None, overwrite=False: cls.translations_loaded.append(filter_lang),
+        ):
+            for module, demo, loaded in (
+                ("agency_billing", "agency_billing_demo", lambda: cls.env.ref("agency_billing.client_acme", False)),
+                (
+                    "agency_billing",
+                    "agency_recommendation_demo",
+                    lambda: cls.env.ref("agency_billing.product_seo", False),
+                ),
+                (
+                    "agency_billing_reminders",
+                    "agency_billing_reminders_demo",
+                    lambda: cls.env["agency.late.fee"].search_count(
+                        [("move_id", "=", cls.env.ref("agency_billing.inv_dupont_overdue").id)]
+                    ),
+                ),
+                (
+                    "agency_billing_portal",
+                    "agency_billing_portal_demo",
+                    lambda: cls.env.ref("agency_billing_portal.user_portal_hooli", False),
+                ),
+            ):
+                if not loaded():
+                    convert_file(cls.env, module, f"demo/{demo}.xml", {}, mode="init")
         cls.clients = cls.env["res.partner"].search([("agency_client_code", "!=", False), ("parent_id", "=", False)])
 
     def ref_(self, xmlid):
@@ -29,7 +61,9 @@ class TestDemo(TransactionCase):
         self.assertTrue(self.ref_("client_acme").agency_payment_terms_text)
 
     def test_projects_and_confirmed_orders(self):
-        for client in self.clients.filtered(lambda c: c.agency_client_code not in ("HOOLI", "SOY")):
+        # Hooli (free pilot), Soylent (on hold) and the clients of each language (invoices only) have no orders
+        no_orders = ("HOOLI", "SOY", "DUPONT", "FJORD", "HANBIT", "JADE")
+        for client in self.clients.filtered(lambda c: c.agency_client_code not in no_orders):
             orders = self.env["sale.order"].search([("partner_id", "child_of", client.id)])
             self.assertGreaterEqual(len(orders), 2, client.name)
             self.assertEqual(set(orders.mapped("state")), {"sale"}, client.name)
@@ -103,3 +137,51 @@ class TestDemo(TransactionCase):
             for line in block["lines"]
         }
         self.assertGreaterEqual(len(months), 4, months)
+
+    def test_a_client_in_each_shipped_language_with_documents(self):
+        langs = {"en_US", "fr_FR", "nb_NO", "ko_KR", "zh_CN"}
+        active = set(self.env["res.lang"].search([("active", "=", True)]).mapped("code"))
+        self.assertLessEqual(langs, active)
+        if self.translations_loaded:  # loaded here, not at install: Odoo's translations asked for
+            self.assertEqual(set(self.translations_loaded[0]), langs - {"en_US"})
+        report = self.env.ref("agency_billing.action_report_agency_invoice")
+        for lang in langs:
+            with self.subTest(lang=lang):
+                clients = self.clients.filtered(lambda c, lang=lang: (c.lang or "en_US") == lang)
+                self.assertTrue(clients, f"no client in {lang}")
+                invoices = self.env["account.move"].search(
+                    [("commercial_partner_id", "in", clients.ids), ("state", "=", "posted")]
+                )
+                self.assertTrue(invoices, f"no posted invoice of a client in {lang}")
+                html = report._render_qweb_html(report.report_name, invoices[:1].ids)[0].decode()
+                self.assertIn("Northwind Creative Studio", html)
+
+    def test_late_fee_to_look_at(self):
+        """The EU preset charges an EU business: Atelier Dupont (France) has its late fee invoice."""
+        dupont = self.ref_("client_dupont")
+        self.assertIn(dupont.country_id, self.env.ref("base.europe").country_ids)
+        overdue = self.ref_("inv_dupont_overdue")
+        self.assertIn(overdue, overdue.filtered_domain(overdue._agency_overdue_domain()))
+        fees = self.env["agency.late.fee"].search([("move_id", "=", overdue.id)])
+        self.assertTrue(fees)
+        self.assertEqual(fees.policy_id, self.env.ref("agency_billing_reminders.late_fee_policy_eu_business"))
+        self.assertEqual(fees.fee_move_id.state, "posted")
+        self.assertTrue(all(client.country_id for client in self.clients if client.agency_client_code == "ACME"))
+
+    def test_staff_opens_on_agency_billing_and_has_reminders_to_send(self):
+        agency = self.ref_("user_agency")
+        self.assertEqual(agency.action_id.id, self.env.ref("agency_billing.action_agency_clients").id)
+        cron = self.env.ref("agency_billing_reminders.ir_cron_agency_send_reminders")
+        self.assertGreater(cron.nextcall.date(), fields.Date.context_today(cron), "not run on the demo day")
+        plan = self.env["res.partner"]._agency_reminder_plan(fields.Date.context_today(cron))
+        self.assertTrue(any(client["send"] for client in plan.values()), "Send Reminders has something to send")
+
+    def test_second_portal_customer_sees_suggestions(self):
+        """Acme is late (no new suggestions for late payers): Hooli, up to date, sees its suggestions."""
+        hooli_user = self.env.ref("agency_billing_portal.user_portal_hooli")
+        self.assertTrue(hooli_user._is_portal())
+        hooli = hooli_user.commercial_partner_id
+        self.assertEqual(hooli, self.ref_("client_hooli"))
+        summary = hooli.with_user(hooli_user)._agency_account_summary()
+        self.assertFalse(summary[hooli.id]["overdue"])
+        self.assertTrue(hooli.sudo()._agency_recommendations(limit=3), "what the portal shows")

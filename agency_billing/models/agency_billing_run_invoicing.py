@@ -174,7 +174,9 @@ class AgencyBillingRun(models.Model):
                 {line.order_id.client_order_ref for line, _qty in project_items if line.order_id.client_order_ref}
             )
             title = project.name if project else self.env._("Other work")
-            if pos:
+            if pos and all(po.upper().startswith("PO") for po in pos):  # "PO-ACME-7", not "PO PO-ACME-7"
+                title = self.env._("%(project)s (%(po)s)", project=title, po=", ".join(pos))
+            elif pos:
                 title = self.env._("%(project)s (PO %(po)s)", project=title, po=", ".join(pos))
             add({"display_type": "line_section", "name": title})
             in_scope = [item for item in project_items if not item[0].agency_out_of_scope]

@@ -12,7 +12,11 @@ from odoo.fields import Domain
 _logger = logging.getLogger(__name__)
 
 STATEMENT_REPORT = "agency_billing.action_report_customer_statement"
-STATEMENT_VIEWS = ("agency_billing.report_customer_statement", "agency_billing.report_customer_statement_document")
+STATEMENT_VIEWS = (
+    "agency_billing.report_customer_statement",
+    "agency_billing.report_customer_statement_document",
+    "agency_billing.agency_layout",
+)
 KEEP_DAYS = 7
 
 

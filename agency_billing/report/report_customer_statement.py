@@ -8,7 +8,9 @@ class ReportCustomerStatement(models.AbstractModel):
     @api.model
     def _get_report_values(self, docids, data=None):
         data = data or {}
-        partners = self.env["res.partner"].browse(docids).commercial_partner_id
+        # a report asked for with options (the statement wizard) comes without docids: the wizard
+        # sends the client in the data
+        partners = self.env["res.partner"].browse(docids or data.get("partner_ids") or []).commercial_partner_id
         company = self.env["res.company"].browse(data.get("company_id")) if data.get("company_id") else None
         Statement = self.env["agency.customer.statement"]
         statements = {

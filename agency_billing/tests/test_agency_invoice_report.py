@@ -91,7 +91,8 @@ class TestAgencyInvoiceReport(AgencyInvoiceCommon):
         self.assertIn(invoice.get_portal_url(), html.replace("&amp;", "&"))
         self.assertIn("Pay online", text)
         # amount in words and the message
-        self.assertIn("Total in words: " + self.eur.amount_to_text(invoice.amount_total), text)
+        self.assertIn("Total in words: " + invoice._agency_amount_in_words(invoice.amount_total, "en_US"), text)
+        self.assertIn("Euros", invoice._agency_amount_in_words(invoice.amount_total, "en_US"))
         self.assertIn("Thank you for a great year together!", text)
 
     def test_early_payment_discount(self):
@@ -135,7 +136,7 @@ class TestAgencyInvoiceReport(AgencyInvoiceCommon):
         self.assertIn("Montant dû", text)
         self.assertIn("Date d'échéance", text)
         self.assertNotIn("Due within 30 days", text)
-        self.assertIn(invoice.currency_id.with_context(lang="fr_FR").amount_to_text(invoice.amount_total), text)
+        self.assertIn(invoice._agency_amount_in_words(invoice.amount_total, "fr_FR"), text)
         self.assertEqual(fields.Date.to_string(invoice.invoice_date), "2026-11-05")
 
     def test_shipped_languages(self):
@@ -155,3 +156,29 @@ class TestAgencyInvoiceReport(AgencyInvoiceCommon):
                 for expected_text in texts:
                     self.assertIn(expected_text, text)
                 self.assertNotIn("Due within", text)
+
+    def test_amount_in_words_in_the_clients_language_and_the_invoices_currency(self):
+        """The total in words is in the client's language with the invoice's currency, or not printed at
+        all (Chinese: num2words has no Chinese, and Odoo's Chinese for "Dollars" is 元)."""
+        expected = {
+            "en_US": "One Thousand, Five Hundred Dollars",
+            "fr_FR": "mille cinq cents",
+            "nb_NO": "en tusen, fem hundre",
+            "ko_KR": "천오백",
+        }
+        for lang in ("fr_FR", "nb_NO", "ko_KR", "zh_CN"):
+            self.env["res.lang"]._activate_lang(lang)
+        invoice = self._agency_invoice(post=False)
+        self.assertEqual(invoice.currency_id.name, "USD")
+        for lang, words in expected.items():
+            with self.subTest(lang=lang):
+                text = invoice._agency_amount_in_words(1500.0, lang)
+                self.assertIn(words, text)
+                self.assertNotIn("元", text)
+        self.assertIn("and Fifty Cents", invoice._agency_amount_in_words(1500.5, "en_US"))
+        self.assertEqual(invoice._agency_amount_in_words(1500.0, "zh_CN"), "")
+        self.client_company.lang = "zh_CN"
+        self.env["ir.module.module"]._load_module_terms(["agency_billing"], ["zh_CN"], overwrite=True)
+        html = self._render(invoice)
+        self.assertNotIn("元", html)
+        self.assertNotIn("One Thousand", html)

@@ -22,7 +22,7 @@ class TestBillingRun(BillingRunCommon):
         self.assertEqual(len(invoice), 1)
         self.assertEqual(invoice.commercial_partner_id, self.client_company)
         sections = invoice.invoice_line_ids.filtered(lambda line: line.display_type == "line_section")
-        self.assertEqual(sections.mapped("name"), ["Brand refresh (PO PO-1)", "Website"])
+        self.assertEqual(sections.mapped("name"), ["Brand refresh (PO-1)", "Website"])
         products = invoice.invoice_line_ids.filtered(lambda line: line.display_type == "product")
         self.assertEqual(products.mapped("quantity"), [6, 8, 1])
         self.assertEqual(invoice.amount_untaxed, 600 + 800 + 1000)

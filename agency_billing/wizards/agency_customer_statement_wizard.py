@@ -35,7 +35,10 @@ class AgencyCustomerStatementWizard(models.TransientModel):
             self.partner_id, self.date_from, self.date_to, self.company_id
         )
         report = self.env.ref("agency_billing.action_report_customer_statement")
-        return report.report_action(self.partner_id.commercial_partner_id, data=self._statement_args())
+        partner = self.partner_id.commercial_partner_id
+        # options given as report data make the web client ask for the report without record ids
+        # (/report/pdf/<name>?options=...): the client travels in the data too
+        return report.report_action(partner, data={**self._statement_args(), "partner_ids": partner.ids})
 
     def action_export_xlsx(self):
         self.ensure_one()

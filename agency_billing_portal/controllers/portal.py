@@ -1,7 +1,7 @@
 from odoo import fields, http
 from odoo.exceptions import AccessError, MissingError
 from odoo.fields import Domain
-from odoo.http import request
+from odoo.http import content_disposition, request
 
 from odoo.addons.account_payment.controllers import portal
 
@@ -39,6 +39,19 @@ class PortalAccount(portal.PortalAccount):
         return super().portal_my_invoice_detail(
             invoice_id, access_token=access_token, report_type=report_type, download=download, **kw
         )
+
+    def _get_http_headers(self, model, report_type, report, download):
+        # EXTENDS portal: an invoice's PDF has one name, the back office's (ACME-2026-10-0002.pdf), not
+        # the portal's own underscored one (ACME_2026_10_0002.pdf)
+        headers = super()._get_http_headers(model, report_type, report, download)
+        if report_type == "pdf" and model._name == "account.move" and len(model) == 1:
+            filename = model._get_invoice_report_filename(
+                report=request.env["account.move.send"].sudo()._get_default_pdf_report_id(model)
+            )
+            headers["Content-Disposition"] = content_disposition(
+                filename, disposition_type="attachment" if download else "inline"
+            )
+        return headers
 
     def _invoice_get_page_view_values(self, invoice, access_token, **kwargs):
         # EXTENDS account_payment: the project breakdown, what the customer raised, the early-payment

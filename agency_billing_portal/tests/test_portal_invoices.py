@@ -1,7 +1,10 @@
+from urllib.parse import unquote
+
 from freezegun import freeze_time
 
 from odoo.fields import Command
 from odoo.tests import HttpCase, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import AgencyPortalCommon
 
@@ -112,6 +115,14 @@ class TestPortalInvoices(AgencyPortalCommon, HttpCase):
             self.assertNotIn("Proforma", response.text, query)
             self.assertNotIn("proforma", response.headers.get("Content-Disposition", ""), query)
             self.assertIn("agency_invoice", response.text, query)
+            if "pdf" in query:
+                # one file name, the back office's: the portal no longer underscores the number's dashes
+                report = self.env["account.move.send"]._get_default_pdf_report_id(self.overdue)
+                filename = self.overdue._get_invoice_report_filename(report=report)
+                self.assertEqual(
+                    filename, f"{safe_eval(report.print_report_name, {'object': self.overdue}).replace('/', '_')}.pdf"
+                )
+                self.assertIn(filename, unquote(response.headers["Content-Disposition"]), query)
         # a client without a billing profile gets Odoo's layout, still titled Invoice
         self.client_company.agency_billing_policy = False
         response = self.url_open(f"/my/invoices/{self.overdue.id}?report_type=pdf&download=true")

@@ -65,7 +65,10 @@ class AccountMove(models.Model):
 
     def _agency_charge_late_fee(self, policy, date):
         """Charge ``policy`` on the overdue invoices of ``self`` on ``date``: one fee invoice per invoice with
-        what was not charged before. Returns the fee invoices."""
+        what was not charged before. Returns the fee invoices. ``policy`` may be given by its id (from the
+        demo data's XML)."""
+        if not isinstance(policy, models.BaseModel):
+            policy = self.env["agency.late.fee.policy"].browse(policy)
         date = fields.Date.to_date(date)
         fee_moves = self.browse()
         to_charge = self.filtered_domain(self._agency_to_remind_domain()).filtered(
