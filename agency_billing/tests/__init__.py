@@ -19,3 +19,4 @@ from . import test_recommendation_refresh
 from . import test_recommendation_evaluation
 from . import test_recommendation_queries
 from . import test_statement_document
+from . import test_bank_matching
