@@ -226,7 +226,10 @@ class AgencyBankMatcher(models.AbstractModel):
                 return decision
             decision.update(state="suggested", kind=False, moves=moves)
 
-        if payer:
+        if payer and (by_reference or by_number):
+            # the text names invoices that could not be used: the payer's own choice, not a guess by amount
+            notes.append(_("Paid by %s, who named other invoices: left for a person.", payer[0].display_name))
+        elif payer:
             partner, how = payer
             open_moves = [move for move in index["by_partner"].get(partner.id, []) if move.currency_id == currency]
             found = self._agency_amount_match(open_moves, amount, currency)
