@@ -21,6 +21,7 @@ class TestReminderBankTransfer(AgencyReminderCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.env.company._agency_use_structured_references()
         cls.invoice = cls._invoice(cls.client_brand, "2026-10-01", 1000.0)
         cls.journal = BankMatchingCommon._bank_journal.__func__(cls, cls.env.company, AGENCY_IBAN)
         cls.env["res.partner.bank"].create({"partner_id": cls.client_company.id, "acc_number": ACME_IBAN})
@@ -68,3 +69,10 @@ class TestReminderBankTransfer(AgencyReminderCommon):
         self._receive(1000.0, D("2026-11-09"))
         self.assertIn(self.invoice.payment_state, ("paid", "in_payment"))
         self.assertFalse(self.client_company._agency_reminder_hold_reasons(D("2026-11-10"), forced=True))
+
+    def test_the_reminder_shows_the_payment_reference(self):
+        self.assertTrue(self.invoice.payment_reference.startswith("RF"))
+        self._run(D("2026-11-10"))
+        message = self.env["agency.reminder.message"].search([("partner_id", "=", self.client_company.id)])
+        self.assertTrue(message)
+        self.assertIn(self.invoice.payment_reference, message[0].lines_html)
