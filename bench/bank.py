@@ -46,13 +46,27 @@ from run import install, odoo_env, psql  # noqa: E402
 
 AGENCY_IBAN = "DE89370400440532013000"
 MONEY_MOVE = [
-    "amount_untaxed", "amount_tax", "amount_total", "amount_residual", "amount_untaxed_signed",
-    "amount_untaxed_in_currency_signed", "amount_tax_signed", "amount_total_signed",
-    "amount_total_in_currency_signed", "amount_residual_signed",
+    "amount_untaxed",
+    "amount_tax",
+    "amount_total",
+    "amount_residual",
+    "amount_untaxed_signed",
+    "amount_untaxed_in_currency_signed",
+    "amount_tax_signed",
+    "amount_total_signed",
+    "amount_total_in_currency_signed",
+    "amount_residual_signed",
 ]
 MONEY_LINE = [
-    "debit", "credit", "balance", "amount_currency", "amount_residual", "amount_residual_currency",
-    "price_unit", "price_subtotal", "price_total",
+    "debit",
+    "credit",
+    "balance",
+    "amount_currency",
+    "amount_residual",
+    "amount_residual_currency",
+    "price_unit",
+    "price_subtotal",
+    "price_total",
 ]
 
 
@@ -172,7 +186,9 @@ def generate(args):
     for col in MONEY_MOVE:
         if col in move_cols:
             overrides[col] = f"ROUND(o.{col} * m.amount / 400.0, 2)"
-    cr.execute(copy_sql(cr, "account_move", "o", overrides) + f" FROM bench_move m JOIN account_move o ON o.id = {invoice.id}")
+    cr.execute(
+        copy_sql(cr, "account_move", "o", overrides) + f" FROM bench_move m JOIN account_move o ON o.id = {invoice.id}"
+    )
     line_overrides = {
         "move_id": "m.new_id",
         "partner_id": "m.partner_id",
@@ -223,6 +239,77 @@ def typo(reference):
     return compact[:position] + digit + compact[position + 1 :]
 
 
+def _by_reference(ctx, row, position):
+    place = random.random()
+    if place < 0.7:
+        tx = {"ref": row[3].replace(" ", ""), "ustrd": "Invoice payment"}
+    elif place < 0.85:
+        tx = {"ustrd": f"Payment {row[3]}"}
+    else:
+        tx = {"ustrd": f"ref {row[3].lower()}"}
+    return {**tx, "amount": float(row[4]), **ctx["payer"](row)}, [row]
+
+
+def _by_number(ctx, row, position):
+    return {"amount": float(row[4]), "ustrd": f"Invoice {damage_number(row[2])}", **ctx["payer"](row)}, [row]
+
+
+def _by_payer(ctx, row, position):
+    return {"amount": float(row[4]), "ustrd": "Thank you", **ctx["payer"](row)}, [row]
+
+
+def _several(ctx, row, position):
+    own = [
+        r for r in sorted(ctx["by_client"][row[1]], key=lambda r: (-r[5], r[0])) if r[0] not in ctx["used"] or r is row
+    ]
+    pays = own[: min(random.choice((2, 3)), len(own))]
+    ctx["used"].update(r[0] for r in pays)
+    total = round(sum(float(r[4]) for r in pays), 2)
+    text = "Invoices " + " ".join(r[2] for r in pays) if random.random() < 0.5 else "Several invoices"
+    return {"amount": total, "ustrd": text, **ctx["payer"](row)}, pays
+
+
+def _typo(ctx, row, position):
+    return {"amount": float(row[4]), "ref": typo(row[3]), **ctx["payer"](row)}, [row]
+
+
+def _partial(ctx, row, position):
+    amount = round(float(row[4]) * random.uniform(0.4, 0.9), 2)
+    return {"amount": amount, "ref": row[3].replace(" ", ""), **ctx["payer"](row)}, [row]
+
+
+def _unknown(ctx, row, position):
+    ctx["used"].discard(row[0])
+    amount = round(random.uniform(50, 5000), 2)
+    return {
+        "amount": amount,
+        "ustrd": "Transfer",
+        "iban": iban_of(900000 + position),
+        "name": f"Stranger {position}",
+    }, []
+
+
+def _foreign(ctx, row, position):
+    ctx["used"].discard(row[0])
+    frow = ctx["fresh"](ctx["foreign"])
+    if frow is None:
+        return None
+    return {"amount": float(frow[4]), "ustrd": f"Invoice {frow[2]}", **ctx["payer"](frow)}, []
+
+
+# (cumulative share, kind, generator): the noise documented in the module's docstring
+NOISE = [
+    (0.45, "reference", _by_reference),
+    (0.55, "number", _by_number),
+    (0.65, "payer", _by_payer),
+    (0.75, "several", _several),
+    (0.83, "typo", _typo),
+    (0.90, "partial", _partial),
+    (0.95, "unknown", _unknown),
+    (1.00, "foreign", _foreign),
+]
+
+
 def make_file(args, rows, clients, currency, other_currency_id):
     sys.path.insert(0, os.path.join(HERE, "..", "agency_billing", "tests"))
     from camt import camt053, camt053_schema_path, validate_camt053
@@ -231,10 +318,7 @@ def make_file(args, rows, clients, currency, other_currency_id):
     for row in rows:
         by_client.setdefault(row[1], []).append(row)
     client_n = {pid: n for n, pid in clients}
-    home = [row for row in rows if row[6] != other_currency_id]
-    foreign = [row for row in rows if row[6] == other_currency_id]
     used = set()
-    transactions, truth = [], []
 
     def fresh(pool):
         for _attempt in range(50):
@@ -244,75 +328,26 @@ def make_file(args, rows, clients, currency, other_currency_id):
                 return row
         return None
 
+    ctx = {
+        "by_client": by_client,
+        "used": used,
+        "fresh": fresh,
+        "foreign": [row for row in rows if row[6] == other_currency_id],
+        "payer": lambda row: {"iban": iban_of(client_n[row[1]]), "name": f"Bench Client {client_n[row[1]]:05d}"},
+    }
+    home = [row for row in rows if row[6] != other_currency_id]
+    transactions, truth = [], []
     for position in range(args.lines):
         draw = random.random()
-        tx = {"bank_ref": f"BENCH{position:07d}"}
-        pays, kind = [], ""
         row = fresh(home)
         if row is None:
             break
-        pid = row[1]
-        payer = {"iban": iban_of(client_n[pid]), "name": f"Bench Client {client_n[pid]:05d}"}
-        if draw < 0.45:
-            kind = "reference"
-            place = random.random()
-            if place < 0.7:
-                tx.update(ref=row[3].replace(" ", ""), ustrd="Invoice payment")
-            elif place < 0.85:
-                tx.update(ustrd=f"Payment {row[3]}")
-            else:
-                tx.update(ustrd=f"ref {row[3].lower()}")
-            tx.update(amount=float(row[4]), **payer)
-            pays = [row]
-        elif draw < 0.55:
-            kind = "number"
-            tx.update(amount=float(row[4]), ustrd=f"Invoice {damage_number(row[2])}", **payer)
-            pays = [row]
-        elif draw < 0.65:
-            kind = "payer"
-            tx.update(amount=float(row[4]), ustrd="Thank you", **payer)
-            pays = [row]
-        elif draw < 0.75:
-            kind = "several"
-            own = [r for r in sorted(by_client[pid], key=lambda r: (-r[5], r[0])) if r[0] not in used or r is row]
-            count = min(random.choice((2, 3)), len(own))
-            pays = own[:count]
-            used.update(r[0] for r in pays)
-            total = round(sum(float(r[4]) for r in pays), 2)
-            if random.random() < 0.5:
-                tx.update(amount=total, ustrd="Invoices " + " ".join(r[2] for r in pays), **payer)
-            else:
-                tx.update(amount=total, ustrd="Several invoices", **payer)
-        elif draw < 0.83:
-            kind = "typo"
-            tx.update(amount=float(row[4]), ref=typo(row[3]), **payer)
-            pays = [row]
-        elif draw < 0.90:
-            kind = "partial"
-            tx.update(amount=round(float(row[4]) * random.uniform(0.4, 0.9), 2), ref=row[3].replace(" ", ""), **payer)
-            pays = [row]
-        elif draw < 0.95:
-            kind = "unknown"
-            used.discard(row[0])
-            tx.update(
-                amount=round(random.uniform(50, 5000), 2),
-                ustrd="Transfer",
-                iban=iban_of(900000 + position),
-                name=f"Stranger {position}",
-            )
-        else:
-            kind = "foreign"
-            used.discard(row[0])
-            frow = fresh(foreign)
-            if frow is None:
-                continue
-            fpid = frow[1]
-            tx.update(
-                amount=float(frow[4]),
-                ustrd=f"Invoice {frow[2]}",
-                iban=iban_of(client_n[fpid]),
-                name=f"Bench Client {client_n[fpid]:05d}",
-            )
+        kind, generator = next((kind, generator) for share, kind, generator in NOISE if draw < share)
+        made = generator(ctx, row, position)
+        if made is None:
+            continue
+        tx, pays = made
+        tx["bank_ref"] = f"BENCH{position:07d}"
         transactions.append(tx)
         truth.append({"bank_ref": tx["bank_ref"], "kind": kind, "names": sorted(r[2] for r in pays)})
     data = camt053(AGENCY_IBAN, transactions, currency=currency, statement_id="BENCH-1")
@@ -356,8 +391,10 @@ def measure(args):
     Matcher._agency_decide = timed("deciding", Matcher._agency_decide)
     Matcher._agency_apply = timed("reconciling", Matcher._agency_apply)
     started = time.perf_counter()
-    wizard = env["account.statement.import"].with_context(**context).create(
-        {"statement_file": base64.b64encode(data), "statement_filename": "bench.xml"}
+    wizard = (
+        env["account.statement.import"]
+        .with_context(**context)
+        .create({"statement_file": base64.b64encode(data), "statement_filename": "bench.xml"})
     )
     wizard.import_file_button()
     env.flush_all()
@@ -365,8 +402,18 @@ def measure(args):
     elapsed = time.perf_counter() - started
     Matcher._agency_match = original
     lines = env["account.bank.statement.line"].search([("journal_id", "=", journal.id)])
-    result = {"side": args.side, "lines": len(lines), "seconds": elapsed, **timings, "auto": 0, "wrong": 0, "by_kind": {},
-              "by_truth": {}, "ref_lines": 0, "ref_matched": 0}
+    result = {
+        "side": args.side,
+        "lines": len(lines),
+        "seconds": elapsed,
+        **timings,
+        "auto": 0,
+        "wrong": 0,
+        "by_kind": {},
+        "by_truth": {},
+        "ref_lines": 0,
+        "ref_matched": 0,
+    }
     for line in lines:
         item = truth.get(line.unique_import_id.rsplit("camt-", 1)[-1]) if line.unique_import_id else None
         if item is None:
@@ -376,9 +423,9 @@ def measure(args):
         if not line.is_reconciled:
             continue
         matched = sorted(
-            (line.move_id.line_ids._all_reconciled_lines() - line.move_id.line_ids).move_id.filtered(
-                lambda move: move.move_type == "out_invoice"
-            ).mapped("name")
+            (line.move_id.line_ids._all_reconciled_lines() - line.move_id.line_ids)
+            .move_id.filtered(lambda move: move.move_type == "out_invoice")
+            .mapped("name")
         )
         result["auto"] += 1
         kind = line.agency_match_kind or "oca"
@@ -397,8 +444,19 @@ def side(args, name):
     psql(args.config, f'DROP DATABASE IF EXISTS "{copy}"')
     psql(args.config, f'CREATE DATABASE "{copy}" TEMPLATE "{args.db}"')
     process = subprocess.run(
-        [sys.executable, os.path.join(HERE, "bank.py"), "--config", args.config, "--db", copy, "--file", args.file,
-         "--measure", "--side", name],
+        [
+            sys.executable,
+            os.path.join(HERE, "bank.py"),
+            "--config",
+            args.config,
+            "--db",
+            copy,
+            "--file",
+            args.file,
+            "--measure",
+            "--side",
+            name,
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -420,13 +478,22 @@ def report(result, total_truth):
     )
     print(f"  by how: {json.dumps(result['by_kind'])}; by the file's kind of line: {json.dumps(result['by_truth'])}")
     ref_share = 100 * result["ref_matched"] / max(result["ref_lines"], 1)
-    print(f"  lines with a valid structured reference matched: {result['ref_matched']} of {result['ref_lines']}"
-          f" ({ref_share:.1f} %)")
-    print(f"  import + matching: {result['seconds']:.1f} s ({result['lines'] / max(result['seconds'], 0.001):.0f}"
-          " lines/s)", flush=True)
+    print(
+        f"  lines with a valid structured reference matched: {result['ref_matched']} of {result['ref_lines']}"
+        f" ({ref_share:.1f} %)"
+    )
+    print(
+        f"  import + matching: {result['seconds']:.1f} s ({result['lines'] / max(result['seconds'], 0.001):.0f}"
+        " lines/s)",
+        flush=True,
+    )
     if result["side"] == "ours":
-        print(f"    of which our deciding {result['deciding']:.1f} s, reconciling through OCA {result['reconciling']:.1f} s"
-              f", the rest OCA's import (parse, create, its own automatic matching)", flush=True)
+        print(
+            f"    of which our deciding {result['deciding']:.1f} s,"
+            f" reconciling through OCA {result['reconciling']:.1f} s"
+            f", the rest OCA's import (parse, create, its own automatic matching)",
+            flush=True,
+        )
     del total_truth
 
 
@@ -448,8 +515,9 @@ def main():
         return measure(args)
     if not args.keep:
         install(args.config, args.db, "agency_billing")
-        print(f"generating {args.clients} clients x {args.invoices_per_client} invoices, {args.lines} lines",
-              flush=True)
+        print(
+            f"generating {args.clients} clients x {args.invoices_per_client} invoices, {args.lines} lines", flush=True
+        )
         generate(args)
     for name in ("ours", "oca"):
         if args.only and args.only != name:

@@ -13,18 +13,20 @@ class AccountBankStatement(models.Model):
     @api.depends("line_ids.agency_match_state", "line_ids.agency_match_kind", "line_ids.is_reconciled")
     def _compute_agency_matching(self):
         Line = self.env["account.bank.statement.line"]
-        counts = {
-            (statement.id, kind, reconciled): count
-            for statement, kind, reconciled, count in Line._read_group(
-                [("statement_id", "in", self.ids), ("agency_match_state", "!=", False)],
-                ["statement_id", "agency_match_kind", "is_reconciled"],
-                ["__count"],
-            )
-        } if self.ids else {}
-        for statement in self:
-            by_kind = {
-                kind: counts.get((statement.id, kind, True), 0) for kind in ("reference", "number", "payer")
+        counts = (
+            {
+                (statement.id, kind, reconciled): count
+                for statement, kind, reconciled, count in Line._read_group(
+                    [("statement_id", "in", self.ids), ("agency_match_state", "!=", False)],
+                    ["statement_id", "agency_match_kind", "is_reconciled"],
+                    ["__count"],
+                )
             }
+            if self.ids
+            else {}
+        )
+        for statement in self:
+            by_kind = {kind: counts.get((statement.id, kind, True), 0) for kind in ("reference", "number", "payer")}
             statement.agency_matched_reference_count = by_kind["reference"]
             statement.agency_matched_number_count = by_kind["number"]
             statement.agency_matched_payer_count = by_kind["payer"]

@@ -21,7 +21,10 @@ class AccountBankStatementLine(models.Model):
     )
     agency_match_kind = fields.Selection(MATCH_KINDS, string="Matched By", readonly=True, copy=False)
     agency_match_note = fields.Text(
-        string="Matching Notes", readonly=True, copy=False, help="How the transfer was matched, or why not and what is suggested."
+        string="Matching Notes",
+        readonly=True,
+        copy=False,
+        help="How the transfer was matched, or why not and what is suggested.",
     )
     agency_match_move_ids = fields.Many2many(
         "account.move",

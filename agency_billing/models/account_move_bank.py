@@ -16,23 +16,30 @@ class AccountMove(models.Model):
     @api.depends("payment_state")
     def _compute_agency_bank_match_info(self):
         Line = self.env["account.bank.statement.line"]
-        lines = Line.search_fetch(
-            [("agency_match_move_ids", "in", self.ids), ("agency_match_state", "=", "auto")],
-            ["date", "amount", "currency_id", "agency_match_kind", "agency_match_move_ids", "statement_id"],
-        ) if self.ids else Line
+        lines = (
+            Line.search_fetch(
+                [("agency_match_move_ids", "in", self.ids), ("agency_match_state", "=", "auto")],
+                ["date", "amount", "currency_id", "agency_match_kind", "agency_match_move_ids", "statement_id"],
+            )
+            if self.ids
+            else Line
+        )
         kinds = dict(Line._fields["agency_match_kind"]._description_selection(self.env))
         for move in self:
-            move.agency_bank_match_info = "\n".join(
-                self.env._(
-                    "Bank transfer of %(amount)s on %(date)s (%(statement)s): matched automatically by %(kind)s.",
-                    amount=line.currency_id.format(line.amount),
-                    date=line.date,
-                    statement=line.statement_id.name or "-",
-                    kind=kinds.get(line.agency_match_kind, "").lower(),
+            move.agency_bank_match_info = (
+                "\n".join(
+                    self.env._(
+                        "Bank transfer of %(amount)s on %(date)s (%(statement)s): matched automatically by %(kind)s.",
+                        amount=line.currency_id.format(line.amount),
+                        date=line.date,
+                        statement=line.statement_id.name or "-",
+                        kind=kinds.get(line.agency_match_kind, "").lower(),
+                    )
+                    for line in lines
+                    if move in line.agency_match_move_ids
                 )
-                for line in lines
-                if move in line.agency_match_move_ids
-            ) or False
+                or False
+            )
 
     def _agency_reference_model(self):
         """The structured reference this invoice carries: the journal's (the RF creditor reference by

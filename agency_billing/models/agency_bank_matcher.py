@@ -22,13 +22,13 @@ from odoo import api, models
 from odoo.fields import Domain
 from odoo.tools import float_compare, float_is_zero
 
-from odoo.addons.base.models.res_bank import sanitize_account_number
 from odoo.addons.account.tools.structured_reference import (
     is_valid_structured_reference_be,
     is_valid_structured_reference_iso,
     is_valid_structured_reference_no_se,
     sanitize_structured_reference,
 )
+from odoo.addons.base.models.res_bank import sanitize_account_number
 
 RF_START = re.compile(r"RF\d\d")
 BE_REF = re.compile(r"[+*]{3}\s*\d{3}\s*/\s*\d{4}\s*/\s*\d{5}\s*[+*]{3}")
@@ -129,10 +129,22 @@ class AgencyBankMatcher(models.AbstractModel):
         )
         moves = Move.search_fetch(
             domain,
-            ["name", "payment_reference", "commercial_partner_id", "amount_residual", "currency_id", "invoice_date_due"],
+            [
+                "name",
+                "payment_reference",
+                "commercial_partner_id",
+                "amount_residual",
+                "currency_id",
+                "invoice_date_due",
+            ],
             order="invoice_date_due, id",
         )
-        index = {"by_ref": defaultdict(list), "by_number": defaultdict(list), "by_partner": defaultdict(list), "by_amount": defaultdict(list)}
+        index = {
+            "by_ref": defaultdict(list),
+            "by_number": defaultdict(list),
+            "by_partner": defaultdict(list),
+            "by_amount": defaultdict(list),
+        }
         lengths = set()
         for move in moves:
             if move.payment_reference:
@@ -181,7 +193,6 @@ class AgencyBankMatcher(models.AbstractModel):
 
     @api.model
     def _agency_decide_line(self, line, index, payer):
-        _ = self.env._
         text = "\n".join(filter(None, [line.payment_ref, line.ref]))
         currency = line.foreign_currency_id or line.currency_id
         amount = line.amount_currency if line.foreign_currency_id else line.amount
@@ -191,24 +202,28 @@ class AgencyBankMatcher(models.AbstractModel):
         valid, invalid = structured_references(text)
         by_reference = {move for ref in valid for move in index["by_ref"].get(ref, [])}
         if invalid:
-            notes.append(_("Reference %s has wrong check digits: not used.", ", ".join(sorted(invalid))))
+            notes.append(self.env._("Reference %s has wrong check digits: not used.", ", ".join(sorted(invalid))))
         by_number = set()
         if not by_reference:
             by_number = self._agency_numbers_in_text(text, index)
 
-        for kind, moves in (("reference", by_reference), ("number", by_number)):
-            if not moves:
+        for kind, found_moves in (("reference", by_reference), ("number", by_number)):
+            if not found_moves:
                 continue
-            moves = sorted(moves, key=lambda move: (move.invoice_date_due or move.date, move.id))
+            moves = sorted(found_moves, key=lambda move: (move.invoice_date_due or move.date, move.id))
             clients = {move.commercial_partner_id for move in moves}
             currencies = {move.currency_id for move in moves}
-            label = _("structured reference") if kind == "reference" else _("invoice number in the text")
+            label = (
+                self.env._("structured reference") if kind == "reference" else self.env._("invoice number in the text")
+            )
             names = ", ".join(move.name for move in moves)
             if len(clients) > 1:
-                notes.append(_("The %(how)s points to invoices of several clients (%(names)s).", how=label, names=names))
+                notes.append(
+                    self.env._("The %(how)s points to invoices of several clients (%(names)s).", how=label, names=names)
+                )
             elif currencies != {currency}:
                 notes.append(
-                    _(
+                    self.env._(
                         "The %(how)s points to %(names)s, in another currency than the transfer (%(currency)s).",
                         how=label,
                         names=names,
@@ -218,25 +233,31 @@ class AgencyBankMatcher(models.AbstractModel):
             elif line.foreign_currency_id and currency.compare_amounts(
                 sum(move.amount_residual for move in moves), amount
             ):
-                notes.append(_("The %(how)s points to %(names)s, but a transfer in a foreign currency is matched only "
-                               "for its exact amount.", how=label, names=names))
+                notes.append(
+                    self.env._(
+                        "The %(how)s points to %(names)s, but a transfer in a foreign currency is matched only "
+                        "for its exact amount.",
+                        how=label,
+                        names=names,
+                    )
+                )
             else:
                 decision.update(state="auto", kind=kind, moves=moves)
-                decision["note"] = _("Matched by %(how)s: %(names)s.", how=label, names=names)
+                decision["note"] = self.env._("Matched by %(how)s: %(names)s.", how=label, names=names)
                 return decision
             decision.update(state="suggested", kind=False, moves=moves)
 
         if payer and (by_reference or by_number):
             # the text names invoices that could not be used: the payer's own choice, not a guess by amount
-            notes.append(_("Paid by %s, who named other invoices: left for a person.", payer[0].display_name))
+            notes.append(self.env._("Paid by %s, who named other invoices: left for a person.", payer[0].display_name))
         elif payer:
             partner, how = payer
             open_moves = [move for move in index["by_partner"].get(partner.id, []) if move.currency_id == currency]
             found = self._agency_amount_match(open_moves, amount, currency)
-            how_label = _("payer's IBAN") if how == "iban" else _("payer's name")
+            how_label = self.env._("payer's IBAN") if how == "iban" else self.env._("payer's name")
             if found:
                 decision.update(state="auto", kind="payer", moves=found)
-                decision["note"] = _(
+                decision["note"] = self.env._(
                     "Matched by %(how)s (%(client)s) and amount: %(names)s.",
                     how=how_label,
                     client=partner.display_name,
@@ -250,7 +271,7 @@ class AgencyBankMatcher(models.AbstractModel):
                 )[:MAX_SUGGESTIONS]
                 decision.update(state="suggested", moves=ranked)
             notes.append(
-                _(
+                self.env._(
                     "Paid by %(client)s (known by its %(how)s); the amount %(amount)s is not that of one open "
                     "invoice nor of its oldest ones together.",
                     client=partner.display_name,
@@ -262,15 +283,18 @@ class AgencyBankMatcher(models.AbstractModel):
             same_amount = index["by_amount"].get((currency.id, currency.round(amount)), [])
             if same_amount:
                 decision.update(state="suggested", moves=same_amount[:MAX_SUGGESTIONS])
-                notes.append(_("Unknown payer; same amount as %s.", ", ".join(m.name for m in same_amount[:3])))
+                notes.append(
+                    self.env._("Unknown payer; same amount as %s.", ", ".join(m.name for m in same_amount[:3]))
+                )
             else:
-                notes.append(_("Unknown payer, no reference or invoice number found."))
+                notes.append(self.env._("Unknown payer, no reference or invoice number found."))
         if decision["state"] == "suggested":
             notes.append(
-                _(
+                self.env._(
                     "Suggested, best first: %s.",
                     "; ".join(
-                        f"{move.name} ({move.commercial_partner_id.display_name}, {move.currency_id.format(move.amount_residual)})"
+                        f"{move.name} ({move.commercial_partner_id.display_name}, "
+                        f"{move.currency_id.format(move.amount_residual)})"
                         for move in decision["moves"]
                     ),
                 )
@@ -301,8 +325,7 @@ class AgencyBankMatcher(models.AbstractModel):
             move
             for move in found
             if not any(
-                other != move and normalize_number(other.name).endswith(normalize_number(move.name))
-                for other in found
+                other != move and normalize_number(other.name).endswith(normalize_number(move.name)) for other in found
             )
         }
 
@@ -332,7 +355,9 @@ class AgencyBankMatcher(models.AbstractModel):
     def _agency_apply(self, decisions):
         reconciled = self.env["account.bank.statement.line"]
         for line, decision in decisions:
-            moves = self.env["account.move"].union(*decision["moves"]) if decision["moves"] else self.env["account.move"]
+            moves = (
+                self.env["account.move"].union(*decision["moves"]) if decision["moves"] else self.env["account.move"]
+            )
             values = {
                 "agency_match_state": decision["state"],
                 "agency_match_kind": decision["kind"],
@@ -376,8 +401,12 @@ class AgencyBankMatcher(models.AbstractModel):
             if float_compare(remaining, 0, precision_rounding=currency.rounding) <= 0:
                 break
             aux, vals = line._get_reconcile_line(
-                receivable, "other", is_counterpart=True, max_amount=currency.round(remaining),
-                reconcile_auxiliary_id=aux, move=True,
+                receivable,
+                "other",
+                is_counterpart=True,
+                max_amount=currency.round(remaining),
+                reconcile_auxiliary_id=aux,
+                move=True,
             )
             data += vals
             remaining -= min(remaining, receivable.amount_residual_currency)

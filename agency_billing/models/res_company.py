@@ -42,7 +42,11 @@ class ResCompany(models.Model):
         still uses the plain invoice number (Norwegian and Belgian clients get the KID or the structured
         communication where that localization is installed, see account.move)."""
         journals = self.env["account.journal"].search(
-            [("company_id", "in", self.ids), ("type", "=", "sale"), ("invoice_reference_model", "in", ("odoo", "number"))]
+            [
+                ("company_id", "in", self.ids),
+                ("type", "=", "sale"),
+                ("invoice_reference_model", "in", ("odoo", "number")),
+            ]
         )
         journals.write({"invoice_reference_model": "euro", "invoice_reference_type": "invoice"})
         return journals

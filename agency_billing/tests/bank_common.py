@@ -28,9 +28,7 @@ class BankMatchingCommon(AgencyBillingCommon):
 
     @classmethod
     def _bank_journal(cls, company, iban):
-        journal = cls.env["account.journal"].search(
-            [("company_id", "=", company.id), ("type", "=", "bank")], limit=1
-        )
+        journal = cls.env["account.journal"].search([("company_id", "=", company.id), ("type", "=", "bank")], limit=1)
         bank = cls.env["res.partner.bank"].create(
             {"partner_id": company.partner_id.id, "acc_number": iban, "company_id": company.id}
         )

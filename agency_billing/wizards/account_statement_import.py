@@ -8,11 +8,12 @@ class AccountStatementImport(models.TransientModel):
     def import_single_file(self, file_data, result):
         if not (file_data or b"").strip():
             raise UserError(self.env._("The file %s is empty: nothing was imported.", self.statement_filename or ""))
-        super().import_single_file(file_data, result)
+        res = super().import_single_file(file_data, result)
         if not result["statement_ids"] and result.get("agency_no_transaction"):
             raise UserError(
                 self.env._("The file %s holds no transaction: nothing was imported.", self.statement_filename or "")
             )
+        return res
 
     def import_single_statement(self, single_statement_data, result):
         if isinstance(single_statement_data, tuple) and len(single_statement_data) == 3:

@@ -94,7 +94,8 @@ class AgencyReminderMessage(models.Model):
             ) % (env._("Total due"), format_amount(env, amount, currency, lang))
         head = Markup(
             "<tr><th style='padding:4px 8px;text-align:left'>%s</th><th style='padding:4px 8px;text-align:left'>%s</th>"
-            "<th style='padding:4px 8px;text-align:right'>%s</th><th style='padding:4px 8px;text-align:left'>%s</th></tr>"
+            "<th style='padding:4px 8px;text-align:right'>%s</th>"
+            "<th style='padding:4px 8px;text-align:left'>%s</th></tr>"
         ) % (env._("Invoice"), env._("Due date"), env._("Amount due"), env._("Payment reference"))
         return Markup("<table style='border-collapse:collapse'>%s%s</table>") % (head, rows)
 

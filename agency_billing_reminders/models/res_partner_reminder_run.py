@@ -190,8 +190,10 @@ class ResPartner(models.Model):
         if days <= 0:
             return False
         transfer = Line.search_fetch(
-            Line._agency_incoming_transfers_domain(partner, date, days), ["date", "amount", "currency_id"],
-            order="date desc, id desc", limit=1,
+            Line._agency_incoming_transfers_domain(partner, date, days),
+            ["date", "amount", "currency_id"],
+            order="date desc, id desc",
+            limit=1,
         )
         if not transfer:
             return False

@@ -46,9 +46,7 @@ class TestReminderBankTransfer(AgencyReminderCommon):
         self.assertIn("is being matched", reasons or "")
         self.assertIn("2026-11-09", reasons)
         with freeze_time("2026-11-20"):
-            later = self.client_company._agency_reminder_hold_reasons(
-                D("2026-11-20"), forced=True
-            )
+            later = self.client_company._agency_reminder_hold_reasons(D("2026-11-20"), forced=True)
             self.assertNotIn("is being matched", later or "")
 
     def test_the_run_logs_the_hold(self):
