@@ -1,13 +1,20 @@
 {
     "name": "Agency Billing",
-    "version": "19.0.1.1.1",
+    "version": "19.0.1.2.0",
     "summary": "One clear invoice per client and period: billing policies, consolidated "
     "billing run, branded invoices and statements for agencies",
     "category": "Accounting/Accounting",
     "author": "Agency Billing for Odoo",
     "website": "https://github.com/agency-billing/agency-billing-odoo",
     "license": "LGPL-3",
-    "depends": ["account", "sale_management", "sale_project"],
+    "depends": [
+        "account",
+        "sale_management",
+        "sale_project",
+        # OCA (PyPI, requirements.txt): bank statement files and the reconciliation screen
+        "account_statement_import_camt",
+        "account_reconcile_oca",
+    ],
     "external_dependencies": {"python": ["num2words"]},
     "data": [
         "security/agency_billing_security.xml",
@@ -34,6 +41,8 @@
         "report/agency_invoice_templates.xml",
         "report/customer_statement_templates.xml",
         "views/agency_billing_menus.xml",
+        "views/account_bank_statement_views.xml",
+        "data/agency_structured_reference_data.xml",
     ],
     "demo": [
         "demo/agency_billing_demo.xml",

@@ -38,7 +38,11 @@ class TestDockerCompose(BaseCase):
 
     def test_official_images_addons_volumes_and_one_shot_install(self):
         config = self._config().stdout
-        self.assertIn("image: odoo:19", config)
+        # the official image plus the OCA addons of requirements.txt (Dockerfile)
+        self.assertIn("image: agency-billing-odoo:19", config)
+        dockerfile = (ROOT / "Dockerfile").read_text()
+        self.assertIn("FROM odoo:19", dockerfile)
+        self.assertIn("requirements.txt", dockerfile)
         self.assertIn("image: postgres:16", config)
         for module in ("agency_billing", "agency_billing_reminders", "agency_billing_portal"):
             self.assertIn(f"/mnt/extra-addons/{module}", config)

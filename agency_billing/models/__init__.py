@@ -24,3 +24,7 @@ from . import agency_recommendation_holdout
 from . import agency_recommendation_pair
 from . import agency_recommendation_purchase
 from . import res_partner_recommendation
+from . import account_move_bank
+from . import account_bank_statement
+from . import account_bank_statement_line
+from . import agency_bank_matcher

@@ -27,6 +27,29 @@ class ResCompany(models.Model):
             if journal:
                 journal.agency_numbering = True
                 company.agency_billing_journal_id = journal
+        self._agency_use_structured_references()
+
+    agency_bank_transfer_hold_days = fields.Integer(
+        string="Transfer Being Matched (days)",
+        default=5,
+        help="A client from whose bank account (or name) a transfer arrived that is not matched yet gets "
+        "no reminder for this many days after the transfer.",
+    )
+
+    def _agency_use_structured_references(self):
+        """Every customer invoice of these companies carries a structured payment reference the bank
+        brings back: Odoo's journal setting, the RF creditor reference (ISO 11649) where the journal
+        still uses the plain invoice number (Norwegian and Belgian clients get the KID or the structured
+        communication where that localization is installed, see account.move)."""
+        journals = self.env["account.journal"].search(
+            [
+                ("company_id", "in", self.ids),
+                ("type", "=", "sale"),
+                ("invoice_reference_model", "in", ("odoo", "number")),
+            ]
+        )
+        journals.write({"invoice_reference_model": "euro", "invoice_reference_type": "invoice"})
+        return journals
 
     def _agency_late_payment_text(self):
         """The late-payment policy in the context language: the company's own text or a standard one."""

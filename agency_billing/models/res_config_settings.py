@@ -7,6 +7,7 @@ class ResConfigSettings(models.TransientModel):
     agency_billing_auto_post = fields.Boolean(related="company_id.agency_billing_auto_post", readonly=False)
     agency_billing_journal_id = fields.Many2one(related="company_id.agency_billing_journal_id", readonly=False)
     agency_late_payment_policy = fields.Text(related="company_id.agency_late_payment_policy", readonly=False)
+    agency_bank_transfer_hold_days = fields.Integer(related="company_id.agency_bank_transfer_hold_days", readonly=False)
 
     agency_upsell_enabled = fields.Boolean(related="company_id.agency_upsell_enabled", readonly=False)
     agency_upsell_min_clients = fields.Integer(related="company_id.agency_upsell_min_clients", readonly=False)

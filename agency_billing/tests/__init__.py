@@ -21,3 +21,4 @@ from . import test_recommendation_queries
 from . import test_statement_document
 from . import test_partner_form_labels
 from . import test_billing_run_wizard
+from . import test_bank_matching

@@ -1,3 +1,5 @@
 from . import agency_billing_run_wizard
 from . import agency_customer_statement_wizard
 from . import agency_recommendation_evaluation
+from . import account_statement_import
+from . import account_statement_import_camt_parser

@@ -94,21 +94,23 @@ class AgencyReminderMessage(models.Model):
                 label = env._("%s (installment)", label)
             rows += Markup(
                 "<tr><td style='padding:4px 8px'>%s</td><td style='padding:4px 8px'>%s</td>"
-                "<td style='padding:4px 8px;text-align:right'>%s</td></tr>"
+                "<td style='padding:4px 8px;text-align:right'>%s</td><td style='padding:4px 8px'>%s</td></tr>"
             ) % (
                 label,
                 format_date(env, log.date_maturity, lang_code=lang),
                 format_amount(env, log.amount, log.currency_id, lang),
+                log.move_id.payment_reference or "",
             )
         for currency, amount in self._agency_totals():
             rows += Markup(
                 "<tr><td colspan='2' style='padding:4px 8px'><strong>%s</strong></td>"
-                "<td style='padding:4px 8px;text-align:right'><strong>%s</strong></td></tr>"
+                "<td style='padding:4px 8px;text-align:right'><strong>%s</strong></td><td></td></tr>"
             ) % (env._("Total due"), format_amount(env, amount, currency, lang))
         head = Markup(
             "<tr><th style='padding:4px 8px;text-align:left'>%s</th><th style='padding:4px 8px;text-align:left'>%s</th>"
-            "<th style='padding:4px 8px;text-align:right'>%s</th></tr>"
-        ) % (env._("Invoice"), env._("Due date"), env._("Amount due"))
+            "<th style='padding:4px 8px;text-align:right'>%s</th>"
+            "<th style='padding:4px 8px;text-align:left'>%s</th></tr>"
+        ) % (env._("Invoice"), env._("Due date"), env._("Amount due"), env._("Payment reference"))
         return Markup("<table style='border-collapse:collapse'>%s%s</table>") % (head, rows)
 
     def action_print_letter(self):

@@ -199,6 +199,9 @@ class ResPartner(models.Model):
         whole = holds.filtered(lambda hold: not hold.move_id)
         if whole:
             return whole[0]._agency_describe()
+        transfer = self._agency_reminder_incoming_transfer(client["partner"], date)
+        if transfer:
+            return transfer
         if forced:
             return False
         if client["partner"].agency_reminder_collections:
@@ -211,6 +214,28 @@ class ResPartner(models.Model):
                 next=format_date(self.env, last_date + timedelta(days=gap)),
             )
         return False
+
+    @api.model
+    def _agency_reminder_incoming_transfer(self, partner, date):
+        """Money on its way: a transfer from this client (its IBAN or its name) arrived in the last days
+        and is not matched yet. The reason, or False."""
+        Line = self.env["account.bank.statement.line"]
+        days = max(self.env.companies.mapped("agency_bank_transfer_hold_days") or [0])
+        if days <= 0:
+            return False
+        transfer = Line.search_fetch(
+            Line._agency_incoming_transfers_domain(partner, date, days),
+            ["date", "amount", "currency_id"],
+            order="date desc, id desc",
+            limit=1,
+        )
+        if not transfer:
+            return False
+        return self.env._(
+            "a transfer of %(amount)s received on %(date)s is being matched",
+            amount=transfer.currency_id.format(transfer.amount),
+            date=transfer.date,
+        )
 
     @api.model
     def _agency_reminder_send_reason(self, client):

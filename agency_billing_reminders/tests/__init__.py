@@ -21,3 +21,4 @@ from . import test_reminder_send_wizard
 from . import test_reminder_disputes
 from . import test_reminder_companies
 from . import test_reminder_message_display
+from . import test_reminder_bank_transfer
