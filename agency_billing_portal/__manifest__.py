@@ -1,12 +1,12 @@
 {
     "name": "Agency Billing Portal",
-    "version": "19.0.1.2.0",
+    "version": "19.0.1.2.1",
     "summary": "The client's one place to see every invoice and its balance, understand it and pay",
     "category": "Accounting/Accounting",
     "author": "Agency Billing for Odoo",
     "website": "https://github.com/agency-billing/agency-billing-odoo",
     "license": "LGPL-3",
-    "depends": ["agency_billing", "agency_billing_reminders", "portal", "account_payment", "payment_demo"],
+    "depends": ["agency_billing", "agency_billing_reminders", "portal", "account_payment"],
     "data": [
         "security/agency_billing_portal_security.xml",
         "views/account_move_views.xml",

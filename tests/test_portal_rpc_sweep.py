@@ -1,0 +1,298 @@
+"""The web client's JSON-RPC (`/web/dataset/call_kw`) as an attacker uses it: as a portal user of one
+client, as a contact kept to its own documents, and as billing staff of a second company, on every model
+our addons add or extend: read, search_read, write, create, unlink and every public method our addons
+add, with the ids of other clients' and other companies' records. No leak, no server error, nothing
+created or changed. A model or a public method added without being listed here fails the sweep."""
+
+import json
+
+from freezegun import freeze_time
+
+from odoo import models
+from odoo.service.model import get_public_method
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from odoo.addons.agency_billing_portal.tests.common import AgencyPortalCommon
+
+TODAY = "2026-11-22"
+OUR_MODULES = ("agency_billing", "agency_billing_reminders", "agency_billing_portal")
+# amounts and texts only other clients and the first company have (names too, for customers: staff of the
+# second company may see the clients, partners being shared between companies)
+SECRETS = ("7,777.77", "7777.77", "6666.66", "Secret project", "insolvent")
+CUSTOMER_SECRETS = ("Globex", "Initech", "Colleague")
+# the answers that refuse a call; anything else (KeyError, TypeError...) is a server error
+REFUSALS = {
+    "odoo.exceptions.AccessError",
+    "odoo.exceptions.MissingError",
+    "odoo.exceptions.UserError",
+    "odoo.exceptions.ValidationError",
+    "odoo.exceptions.RedirectWarning",
+    "werkzeug.exceptions.BadRequest",
+    "builtins.AttributeError",  # a method or field the model does not have (get_public_method)
+}
+# the ORM's own methods our addons override: swept as read/write/create/unlink above
+ORM_METHODS = {"create", "write", "unlink", "read", "copy", "default_get", "search", "web_read", "name_create"}
+
+# Every public method our addons add, by model, with the arguments the sweep calls it with (after the ids).
+# A new public method must be listed here (and so swept), or be private (`_` prefix or `@api.private`).
+COVERED_METHODS = {
+    "account.move": {
+        "action_agency_reminder_history": [],
+        "action_agency_send_next_step": [],
+        "action_agency_reminder_hold_wizard": [],
+        "action_agency_view_late_fees": [],
+        "action_agency_waive_late_fee": [],
+    },
+    "account.payment": {"action_agency_print_receipt": []},
+    "res.partner": {
+        "action_agency_reminder_history": [],
+        "action_agency_send_next_step": [],
+        "action_agency_reminder_hold_wizard": [],
+        "action_agency_open_overdue_invoices": [],
+        "action_agency_view_late_fees": [],
+    },
+    "res.config.settings": {
+        "action_agency_refresh_suggestions": [],
+        "action_agency_evaluate_suggestions": [],
+    },
+    "agency.billing.run": {"action_preview": [], "action_bill": [], "action_view_invoices": []},
+    "agency.recommendation": {
+        "action_add_to_next_billing": [],
+        "action_request_quote": [],
+        "action_dismiss": [],
+        "action_add_to_document": [],
+    },
+    "agency.reminder.hold": {"action_resolve": []},
+    "agency.reminder.message": {"action_print_letter": []},
+    "agency.late.client": {
+        "action_open_client": [],
+        "action_send_next_step": [],
+        "action_pause": [],
+        "action_promise": [],
+        "action_history": [],
+    },
+    "agency.customer.statement.wizard": {"action_print_pdf": [], "action_export_xlsx": []},
+    "agency.recommendation.evaluation": {"action_evaluate": []},
+    "agency.billing.run.wizard": {"action_preview": []},
+    "agency.late.fee.waive": {"action_waive": []},
+    "agency.reminder.hold.wizard": {"action_confirm": []},
+    "agency.reminder.send.wizard": {"action_send": []},
+}
+# what a create needs beyond the required fields for Odoo to get as far as its access checks
+EXTRA_CREATE_VALUES = {"account.partial.reconcile": {"debit_amount_currency": 1.0, "credit_amount_currency": 1.0}}
+# models our addons add or extend whose rows the sweep watches (their tables) besides the swept ones
+WATCHED_MODELS = ("mail.message", "mail.activity", "payment.transaction", "account.payment", "sale.order")
+
+
+def our_models(env):
+    """{model name: set of the public methods our addons define on it} for every model they add or extend."""
+    found = {}
+    for name in env.registry:
+        cls = env.registry[name]
+        ours = [klass for klass in cls.__mro__ if getattr(klass, "_module", None) in OUR_MODULES]
+        if not ours:
+            continue
+        methods = found.setdefault(name, set())
+        model = env[name]
+        for klass in ours:
+            for attr, value in vars(klass).items():
+                if attr.startswith("_") or attr in ORM_METHODS or not callable(value):
+                    continue
+                try:
+                    get_public_method(model, attr)
+                except Exception:
+                    continue
+                methods.add(attr)
+    return found
+
+
+@tagged("post_install", "-at_install")
+class TestPortalRpcSweep(AgencyPortalCommon, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        with freeze_time(TODAY):
+            cls.company_2 = cls.setup_other_company(name="Hyperion Agency")["company"]
+            cls.mine = cls._make_invoice(cls.portal_partner, "2026-10-01", [1000.0])
+            cls.theirs = cls._make_invoice(
+                cls.other_user.partner_id, "2026-10-01", [7000.0, 777.77], sections=["Secret project", "Other"]
+            )
+            cls.theirs._agency_claim_paid(reference="Globex ref", origin="portal")
+            cls.theirs._agency_pause_reminders("2026-12-20", "Globex is insolvent")
+            cls.other_client._agency_pause_reminders("2026-12-20", "Globex insolvent, do not chase")
+            paid = cls._make_invoice(cls.other_user.partner_id, "2026-10-03", [7777.77])
+            cls._register_payment(paid, payment_date="2026-10-20")
+            # a client whose contacts see only their own documents, and a colleague's invoice
+            cls.own_client = cls.env["res.partner"].create(
+                {"name": "Hooli", "is_company": True, "agency_portal_own_documents": True}
+            )
+            cls.own_user = cls._create_new_portal_user(login="hooli.portal")
+            cls.own_user.partner_id.parent_id = cls.own_client
+            cls.colleague = cls.env["res.partner"].create({"name": "Colleague", "parent_id": cls.own_client.id})
+            cls.colleague_invoice = cls._make_invoice(cls.colleague, "2026-10-01", [6666.66])
+            cls.colleague_invoice._agency_claim_paid(reference="Colleague ref", origin="portal")
+            # the first company's figures, and billing staff of the second company only
+            cls.foreign_client = cls.env["res.partner"].create({"name": "Initech", "is_company": True})
+            cls.staff_2 = new_test_user(
+                cls.env,
+                login="staff.company2",
+                groups="agency_billing.group_agency_billing_user,account.group_account_invoice",
+                company_id=cls.company_2.id,
+                company_ids=[(6, 0, cls.company_2.ids)],
+            )
+        # what a relation of a wizard points at when the user may see every record of its model
+        cls.fallback_targets = {"res.partner": cls.other_client.ids, "account.move": cls.theirs.ids}
+        cls.users = {"portal": cls.portal_user, "own documents": cls.own_user, "staff of company 2": cls.staff_2}
+
+    # ------------------------------------------------------------------ helpers
+    def _call(self, model, method, args, kwargs=None):
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "id": 1,
+            "params": {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
+        }
+        response = self.url_open(
+            f"/web/dataset/call_kw/{model}/{method}",
+            data=json.dumps(payload),
+            headers={"Content-Type": "application/json"},
+        )
+        self.assertLess(response.status_code, 500, (model, method))
+        return response
+
+    def _snapshot(self, models, user):
+        """A digest of every row of these models' tables but those ``user`` made itself (staff may make
+        records of their own): any create, write or delete on other people's records changes it."""
+        self.env.flush_all()
+        digest = {}
+        for name in models:
+            Model = self.env[name]
+            if Model._abstract or Model._transient or not Model._auto or Model._table_query:
+                continue
+            query = f"SELECT count(*), md5(string_agg(t::text, ',' ORDER BY t.id)) FROM \"{Model._table}\" t"
+            if "create_uid" in Model._fields:
+                query += " WHERE t.create_uid IS DISTINCT FROM %s"
+            self.env.cr.execute(query, [user.id])
+            digest[name] = self.env.cr.fetchone()
+        return digest
+
+    def _targets(self, model, user):
+        """Up to 3 records of ``model`` the user may not see (other clients', other companies'): the newest."""
+        Model = self.env[model].sudo().with_context(active_test=False)
+        if Model._abstract or Model._transient:
+            return []
+        every = Model.search([], order="id desc", limit=300)
+        try:
+            visible = Model.with_user(user).with_context(active_test=False).search([("id", "in", every.ids)])
+        except Exception:
+            visible = Model.browse()
+        return (every - visible.sudo()).ids[:3]
+
+    def _writable_values(self, model, targets):
+        """Values for a write and a create: our own stored fields set, relations pointing at ``targets``."""
+        Model = self.env[model]
+        values = {}
+        for name, field in Model._fields.items():
+            if name in models.MAGIC_COLUMNS:
+                continue
+            required = field.required and field.store and not field.compute  # e.g. the invoice of a line
+            if not required and (
+                field._module not in OUR_MODULES or not field.store or (field.compute and not field.inverse)
+            ):
+                continue
+            sample = {
+                "char": "x",
+                "text": "x",
+                "html": "x",
+                "boolean": True,
+                "integer": 1,
+                "float": 1.0,
+                "monetary": 1.0,
+                "date": "2026-01-01",
+                "datetime": "2026-01-01 00:00:00",
+            }.get(field.type)
+            if field.type == "selection" and isinstance(field.selection, list) and field.selection:
+                sample = field.selection[0][0]
+            if field.type == "many2one":
+                others = targets.get(field.comodel_name) or self.fallback_targets.get(field.comodel_name) or []
+                sample = others[0] if others else None
+            if sample is not None:
+                values[name] = sample
+        return values
+
+    def _check_answer(self, response, what):
+        answer = response.json()
+        for secret in SECRETS + (CUSTOMER_SECRETS if self.user_under_test.share else ()):
+            self.assertNotIn(secret, response.text, what)
+        if "error" in answer:
+            name = answer["error"].get("data", {}).get("name")
+            self.assertIn(name, REFUSALS, (what, answer["error"].get("data", {}).get("message")))
+        return answer
+
+    # ------------------------------------------------------------------ the sweep
+    def test_every_model_and_public_method_is_covered(self):
+        found = our_models(self.env)
+        with_methods = {model: methods for model, methods in found.items() if methods}
+        self.assertEqual(
+            {model: set(methods) for model, methods in with_methods.items()},
+            {model: set(methods) for model, methods in COVERED_METHODS.items()},
+            "a public method was added or removed: list it in COVERED_METHODS (it is then swept) or make it private",
+        )
+        self.assertIn("agency.reminder.hold", found)
+        self.assertIn("account.move", found)
+
+    @freeze_time(TODAY)
+    def test_rpc_sweep(self):
+        models = sorted(our_models(self.env))
+        watched = sorted(set(models) | set(WATCHED_MODELS))
+        for label, user in self.users.items():
+            self.authenticate(user.login, user.login)
+            self.user_under_test = user
+            targets = {model: self._targets(model, user) for model in models}
+            before = self._snapshot(watched, user)
+            for model in models:
+                ids = targets[model]
+                what = (label, model)
+                values = {**self._writable_values(model, targets), **EXTRA_CREATE_VALUES.get(model, {})}
+                answer = self._check_answer(self._call(model, "create", [[values]]), (*what, "create"))
+                if self.env[model]._transient:
+                    # a wizard of one's own may be made; run on other people's records it refuses to act
+                    for method, args in COVERED_METHODS.get(model, {}).items() if "error" not in answer else ():
+                        made = answer["result"]
+                        answer_method = self._check_answer(
+                            self._call(model, method, [made if isinstance(made, list) else [made], *args]),
+                            (*what, method),
+                        )
+                        if user.share:  # staff act on their own company's: the snapshot shows nothing else moved
+                            self.assertIn("error", answer_method, (*what, method, values))
+                    continue
+                if user.share or "error" in answer:
+                    self.assertIn("error", answer, (*what, "create"))
+                else:  # staff may make records of their own company, linked to nothing they may not see
+                    made = self.env[model].with_user(user).browse(answer["result"])
+                    made.check_access("read")
+                    for name, value in values.items():
+                        field = made._fields[name]
+                        if field.type == "many2one" and value in targets.get(field.comodel_name, []):
+                            self.assertNotEqual(made.sudo()[name].id, value, (*what, "create", name))
+                if not ids:
+                    continue
+                answer = self._check_answer(self._call(model, "read", [ids, ["display_name"]]), (*what, "read"))
+                self.assertIn("error", answer, (*what, "read"))
+                answer = self._check_answer(
+                    self._call(model, "search_read", [[("id", "in", ids)], ["display_name"]]), (*what, "search_read")
+                )
+                self.assertFalse(answer.get("result"), (*what, "search_read"))
+                for method, args in (("write", [values]), ("unlink", []), ("copy", [])):
+                    answer = self._check_answer(self._call(model, method, [ids, *args]), (*what, method))
+                    self.assertIn("error", answer, (*what, method))
+                for method, args in COVERED_METHODS.get(model, {}).items():
+                    for record_id in ids:
+                        answer = self._check_answer(
+                            self._call(model, method, [[record_id], *args]), (*what, method, record_id)
+                        )
+                        self.assertIn("error", answer, (*what, method, record_id))
+            after = self._snapshot(watched, user)
+            changed = [model for model in watched if before.get(model) != after.get(model)]
+            self.assertFalse(changed, f"{label}: records created or changed in {changed}")
+        self.assertTrue(self.theirs.agency_reminder_hold_ids.filtered(lambda hold: hold.state == "open"))
