@@ -127,3 +127,19 @@ class AgencyInvoiceTransaction(payment_controllers.PaymentPortal):
         except UserError as error:
             raise ValidationError(error.args[0]) from None
         return super().invoice_transaction(invoice_id, access_token, **kwargs)
+
+    @route()
+    def overdue_invoices_transaction(self, payment_reference, **kwargs):
+        # EXTENDS account_payment: "pay all overdue" gets the same checks of the amount, provider and method
+        if not request.env.user._is_public():
+            invoices = request.env["account.move"].search(self._get_overdue_invoices_domain())
+            if not invoices:
+                raise ValidationError(request.env._("You have no overdue invoice to pay."))
+            if len(invoices.currency_id) == 1:  # else Odoo refuses the mix of currencies itself
+                try:
+                    kwargs["amount"] = AgencyPaymentPortal._agency_checked_payment(
+                        invoices.sudo(), request.env.user.partner_id, kwargs
+                    )
+                except UserError as error:
+                    raise ValidationError(error.args[0]) from None
+        return super().overdue_invoices_transaction(payment_reference, **kwargs)
