@@ -117,6 +117,7 @@ class TestPortalRpcSweep(AgencyPortalCommon, HttpCase):
             cls.theirs = cls._make_invoice(
                 cls.other_user.partner_id, "2026-10-01", [7000.0, 777.77], sections=["Secret project", "Other"]
             )
+            cls.mine._agency_promise_to_pay("2026-12-01", origin="portal")  # the customer's own, to lift
             cls.theirs._agency_claim_paid(reference="Globex ref", origin="portal")
             cls.theirs._agency_pause_reminders("2026-12-20", "Globex is insolvent")
             cls.other_client._agency_pause_reminders("2026-12-20", "Globex insolvent, do not chase")
@@ -161,8 +162,9 @@ class TestPortalRpcSweep(AgencyPortalCommon, HttpCase):
         return response
 
     def _snapshot(self, models, user):
-        """A digest of every row of these models' tables but those ``user`` made itself (staff may make
-        records of their own): any create, write or delete on other people's records changes it."""
+        """A digest of every row of these models' tables (but, for staff, those they made themselves: staff may
+        make records of their own company): any create, write or delete changes it. A customer makes nothing
+        by RPC, not even as superuser (a ``sudo()`` create keeps the caller as its author)."""
         self.env.flush_all()
         digest = {}
         for name in models:
@@ -170,7 +172,7 @@ class TestPortalRpcSweep(AgencyPortalCommon, HttpCase):
             if Model._abstract or Model._transient or not Model._auto or Model._table_query:
                 continue
             query = f"SELECT count(*), md5(string_agg(t::text, ',' ORDER BY t.id)) FROM \"{Model._table}\" t"
-            if "create_uid" in Model._fields:
+            if not user.share and "create_uid" in Model._fields:
                 query += " WHERE t.create_uid IS DISTINCT FROM %s"
             self.env.cr.execute(query, [user.id])
             digest[name] = self.env.cr.fetchone()
@@ -187,6 +189,13 @@ class TestPortalRpcSweep(AgencyPortalCommon, HttpCase):
         except Exception:
             visible = Model.browse()
         return (every - visible.sudo()).ids[:3]
+
+    def _own(self, model, user):
+        """Up to 3 records of ``model`` the customer may read: its own (its invoices, its holds...)."""
+        Model = self.env[model].with_user(user)
+        if Model._abstract or Model._transient or not Model.has_access("read"):
+            return []
+        return Model.search([], order="id desc", limit=3).ids
 
     def _writable_values(self, model, targets):
         """Values for a write and a create: our own stored fields set, relations pointing at ``targets``."""
@@ -292,7 +301,13 @@ class TestPortalRpcSweep(AgencyPortalCommon, HttpCase):
                             self._call(model, method, [[record_id], *args]), (*what, method, record_id)
                         )
                         self.assertIn("error", answer, (*what, method, record_id))
+                if user.share:
+                    # a customer's own records: staff's actions on them refuse or change nothing (the snapshot)
+                    for method, args in COVERED_METHODS.get(model, {}).items():
+                        for record_id in self._own(model, user):
+                            self._check_answer(self._call(model, method, [[record_id], *args]), (*what, method, "own"))
             after = self._snapshot(watched, user)
             changed = [model for model in watched if before.get(model) != after.get(model)]
             self.assertFalse(changed, f"{label}: records created or changed in {changed}")
-        self.assertTrue(self.theirs.agency_reminder_hold_ids.filtered(lambda hold: hold.state == "open"))
+        for invoice in self.mine | self.theirs:
+            self.assertTrue(invoice.agency_reminder_hold_ids.filtered(lambda hold: hold.state == "open"))
