@@ -80,6 +80,8 @@ COVERED_METHODS = {
 }
 # what a create needs beyond the required fields for Odoo to get as far as its access checks
 EXTRA_CREATE_VALUES = {"account.partial.reconcile": {"debit_amount_currency": 1.0, "credit_amount_currency": 1.0}}
+# models a portal user reads that are not a client's documents
+NOT_CLIENT_DOCUMENTS = {"res.partner", "res.company", "res.users"}
 # models our addons add or extend whose rows the sweep watches (their tables) besides the swept ones
 WATCHED_MODELS = ("mail.message", "mail.activity", "payment.transaction", "account.payment", "sale.order")
 
@@ -238,6 +240,40 @@ class TestPortalRpcSweep(AgencyPortalCommon, HttpCase):
             self.assertIn(name, REFUSALS, (what, answer["error"].get("data", {}).get("message")))
         return answer
 
+    def _sweep_create(self, model, user, values, targets, what):
+        """A create pointing at other people's records: refused, or (staff, a wizard) harmless."""
+        answer = self._check_answer(self._call(model, "create", [[values]]), (*what, "create"))
+        if "error" in answer:
+            return
+        self.assertFalse(user.share, (*what, "create"))
+        made = answer["result"] if isinstance(answer["result"], list) else [answer["result"]]
+        if self.env[model]._transient:
+            # a wizard of one's own: staff act on their own company's (the snapshot shows nothing else moved)
+            for method, args in COVERED_METHODS.get(model, {}).items():
+                self._check_answer(self._call(model, method, [made, *args]), (*what, method))
+            return
+        # staff may make records of their own company, linked to nothing they may not see
+        record = self.env[model].with_user(user).browse(made)
+        record.check_access("read")
+        for name, value in values.items():
+            field = record._fields[name]
+            if field.type == "many2one" and value in targets.get(field.comodel_name, []):
+                self.assertNotEqual(record.sudo()[name].id, value, (*what, "create", name))
+
+    def _sweep_others(self, model, ids, values, what):
+        """Read, search, write, unlink, copy and every public method on records the caller may not see."""
+        answer = self._check_answer(self._call(model, "read", [ids, ["display_name"]]), (*what, "read"))
+        self.assertIn("error", answer, (*what, "read"))
+        answer = self._check_answer(
+            self._call(model, "search_read", [[("id", "in", ids)], ["display_name"]]), (*what, "search_read")
+        )
+        self.assertFalse(answer.get("result"), (*what, "search_read"))
+        calls = [("write", [values]), ("unlink", []), ("copy", []), *COVERED_METHODS.get(model, {}).items()]
+        for method, args in calls:
+            for record_id in ids:
+                answer = self._check_answer(self._call(model, method, [[record_id], *args]), (*what, method, record_id))
+                self.assertIn("error", answer, (*what, method, record_id))
+
     # ------------------------------------------------------------------ the sweep
     def test_every_model_and_public_method_is_covered(self):
         found = our_models(self.env)
@@ -250,6 +286,34 @@ class TestPortalRpcSweep(AgencyPortalCommon, HttpCase):
         self.assertIn("agency.reminder.hold", found)
         self.assertIn("account.move", found)
 
+    def test_every_client_document_follows_contacts_see_only_their_documents(self):
+        """Each model these addons add or extend that a portal user reads and that belongs to a client has a rule
+        for clients whose contacts see only their own documents."""
+        checked = []
+        for model in our_models(self.env):
+            Model = self.env[model]
+            if model in NOT_CLIENT_DOCUMENTS or Model._abstract or Model._transient:
+                continue
+            if not Model.with_user(self.own_user).has_access("read"):
+                continue
+            if not any(field.comodel_name == "res.partner" for field in Model._fields.values() if field.store):
+                continue
+            checked.append(model)
+            rules = self.env["ir.rule"].sudo().search([("model_id.model", "=", model), ("global", "=", True)])
+            self.assertTrue(
+                any("agency_portal_own_documents" in (rule.domain_force or "") for rule in rules),
+                f"{model}: a portal user reads it, and contacts kept to their own documents read all of it",
+            )
+        self.assertIn("agency.reminder.hold", checked)
+        # and the rules hold: the colleague's invoice, lines and holds are not read
+        for model, domain in (
+            ("account.move", [("partner_id", "=", self.colleague.id)]),
+            ("account.move.line", [("move_id.partner_id", "=", self.colleague.id)]),
+            ("agency.reminder.hold", [("move_id", "=", self.colleague_invoice.id)]),
+        ):
+            self.assertTrue(self.env[model].sudo().search(domain), model)
+            self.assertFalse(self.env[model].with_user(self.own_user).search(domain), model)
+
     @freeze_time(TODAY)
     def test_rpc_sweep(self):
         models = sorted(our_models(self.env))
@@ -260,47 +324,11 @@ class TestPortalRpcSweep(AgencyPortalCommon, HttpCase):
             targets = {model: self._targets(model, user) for model in models}
             before = self._snapshot(watched, user)
             for model in models:
-                ids = targets[model]
                 what = (label, model)
                 values = {**self._writable_values(model, targets), **EXTRA_CREATE_VALUES.get(model, {})}
-                answer = self._check_answer(self._call(model, "create", [[values]]), (*what, "create"))
-                if self.env[model]._transient:
-                    # a wizard of one's own may be made; run on other people's records it refuses to act
-                    for method, args in COVERED_METHODS.get(model, {}).items() if "error" not in answer else ():
-                        made = answer["result"]
-                        answer_method = self._check_answer(
-                            self._call(model, method, [made if isinstance(made, list) else [made], *args]),
-                            (*what, method),
-                        )
-                        if user.share:  # staff act on their own company's: the snapshot shows nothing else moved
-                            self.assertIn("error", answer_method, (*what, method, values))
-                    continue
-                if user.share or "error" in answer:
-                    self.assertIn("error", answer, (*what, "create"))
-                else:  # staff may make records of their own company, linked to nothing they may not see
-                    made = self.env[model].with_user(user).browse(answer["result"])
-                    made.check_access("read")
-                    for name, value in values.items():
-                        field = made._fields[name]
-                        if field.type == "many2one" and value in targets.get(field.comodel_name, []):
-                            self.assertNotEqual(made.sudo()[name].id, value, (*what, "create", name))
-                if not ids:
-                    continue
-                answer = self._check_answer(self._call(model, "read", [ids, ["display_name"]]), (*what, "read"))
-                self.assertIn("error", answer, (*what, "read"))
-                answer = self._check_answer(
-                    self._call(model, "search_read", [[("id", "in", ids)], ["display_name"]]), (*what, "search_read")
-                )
-                self.assertFalse(answer.get("result"), (*what, "search_read"))
-                for method, args in (("write", [values]), ("unlink", []), ("copy", [])):
-                    answer = self._check_answer(self._call(model, method, [ids, *args]), (*what, method))
-                    self.assertIn("error", answer, (*what, method))
-                for method, args in COVERED_METHODS.get(model, {}).items():
-                    for record_id in ids:
-                        answer = self._check_answer(
-                            self._call(model, method, [[record_id], *args]), (*what, method, record_id)
-                        )
-                        self.assertIn("error", answer, (*what, method, record_id))
+                self._sweep_create(model, user, values, targets, what)
+                if targets[model]:
+                    self._sweep_others(model, targets[model], values, what)
                 if user.share:
                     # a customer's own records: staff's actions on them refuse or change nothing (the snapshot)
                     for method, args in COVERED_METHODS.get(model, {}).items():

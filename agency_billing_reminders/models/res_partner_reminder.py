@@ -60,10 +60,14 @@ class ResPartner(models.Model):
 
     def action_agency_send_next_step(self):
         """Send this client's next reminder step now, whatever the date of the step (held reasons still apply).
-        Billing staff only: the sending writes its logs and mails as superuser."""
+        Billing or invoicing staff only: the sending writes its logs and mails as superuser."""
         self.ensure_one()
         self.check_access("read")
-        if not self.env.user.has_group("agency_billing.group_agency_billing_user"):
+        user = self.env.user
+        if not (
+            user.has_group("agency_billing.group_agency_billing_user")
+            or user.has_group("account.group_account_invoice")
+        ):
             raise AccessError(self.env._("Only billing staff may send a reminder."))
         partner = self.commercial_partner_id
         message = partner._agency_send_reminders(fields.Date.context_today(self), forced=True, origin="user")
