@@ -6,7 +6,7 @@
     "author": "Agency Billing for Odoo",
     "website": "https://github.com/agency-billing/agency-billing-odoo",
     "license": "LGPL-3",
-    "depends": ["agency_billing", "agency_billing_reminders", "portal", "account_payment", "payment_demo"],
+    "depends": ["agency_billing", "agency_billing_reminders", "portal", "account_payment"],
     "data": [
         "security/agency_billing_portal_security.xml",
         "views/account_move_views.xml",

@@ -6,11 +6,15 @@ import json
 from freezegun import freeze_time
 
 from odoo import http
+from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.agency_billing_portal.tests.common import AgencyPortalCommon
 
 TODAY = "2026-11-22"
+MISSING = object()  # a parameter left out
+# what refuses a payment request: a clear message, never a server error
+REFUSALS = ("odoo.exceptions.ValidationError", "odoo.exceptions.UserError", "werkzeug.exceptions.BadRequest")
 # amounts and names only client B and the other company's client have: never shown to A
 SECRETS = ("7,777.77", "6,666.66", "Globex", "Initech", "Secret project")
 
@@ -152,33 +156,142 @@ class TestPortalSecuritySweep(AgencyPortalCommon, HttpCase):
         self.assertEqual(self._counts(), before, "no transaction, hold or quotation created")
         self.assertNotEqual(self.theirs.payment_state, "blocked")
 
+    def _transaction_params(self, **overrides):
+        params = {
+            "provider_id": self.provider.id,
+            "payment_method_id": self.provider.payment_method_ids[:1].id,
+            "token_id": None,
+            "amount": 10.0,
+            "flow": "direct",
+            "tokenization_requested": False,
+            "landing_route": "/my",
+            "is_validation": False,
+        }
+        params.update(overrides)
+        return {key: value for key, value in params.items() if value is not MISSING}
+
+    def _amount_routes(self):
+        """Every route that takes an amount: Odoo's own (as we extend them) and ours, as the payment form calls them."""
+        self.mine._portal_ensure_token()
+        return {
+            "one invoice": (f"/invoice/transaction/{self.mine.id}", {"access_token": self.mine.access_token}),
+            "a selection": (f"/my/invoices/pay/transaction/{self.mine.id}", {"access_token": None}),
+            "all overdue": ("/invoice/transaction/overdue", {"payment_reference": "OVERDUE"}),
+        }
+
+    def _assert_refused(self, response, what):
+        self._check(response, what)
+        answer = response.json()
+        self.assertIn("error", answer, what)
+        data = answer["error"]["data"]
+        self.assertIn(data["name"], REFUSALS, (what, data["message"]))
+        self.assertTrue(data["message"] and "Traceback" not in data["message"], what)
+        return data["message"]
+
     @freeze_time(TODAY)
     def test_bad_amounts(self):
+        """The issue's list of bad amounts, on every route that takes one: each refused with a message, nothing
+        created. ``mine`` (1,000.00) is overdue, alone: each route pays it."""
         self.authenticate(self.portal_user.login, self.portal_user.login)
         before = self._counts()
-        for amount in ("-1", "0", "0.00", "1000.01", "999999999999", "abc", "1,5", "1e309", "", " ", "NaN", "1.005"):
-            if not amount.strip():
-                continue  # empty means "all that is owed": a valid choice
+        bad = {
+            "empty": "",
+            "space": " ",
+            "null": None,
+            "missing": MISSING,
+            "-1": "-1",
+            "-1 (number)": -1,
+            "0": "0",
+            "0 (number)": 0,
+            "abc": "abc",
+            "1,5": "1,5",
+            "1e309": "1e309",
+            "1e309 (number)": float("inf"),
+            "NaN": "NaN",
+            "NaN (number)": float("nan"),
+            "Infinity": "Infinity",
+            "more than owed": "1000.01",
+            "more than owed (number)": 1e308,
+            "another currency": "10 EUR",
+            "a list": [10],
+            "true": True,
+        }
+        for route, (url, extra) in self._amount_routes().items():
+            for label, amount in bad.items():
+                what = (route, label)
+                response = self._jsonrpc(url, {**extra, **self._transaction_params(amount=amount)})
+                message = self._assert_refused(response, what)
+                self.assertNotIn("could not convert", message, what)
+            # the amount in another currency than the invoice's
+            other = self.env.ref("base.EUR" if self.env.company.currency_id.name != "EUR" else "base.USD")
+            response = self._jsonrpc(url, {**extra, **self._transaction_params(), "currency_id": other.id})
+            self._assert_refused(response, (route, "currency_id"))
+        # the page to pay a selection, with the amount typed in
+        for label, amount in bad.items():
+            if amount is MISSING or amount is None or not isinstance(amount, str):
+                continue
             response = self.url_open(f"/my/invoices/pay?invoice_ids={self.mine.id}&amount={amount}")
-            self._check(response, amount)
-            self.assertIn("agency_error", response.text, amount)
-        # Odoo's own route to pay one invoice gets the same check of the amount sent by the browser
-        self.mine._portal_ensure_token()
-        for amount in (-1.0, 0.0, 1000.01, 1e308):
-            response = self._jsonrpc(
-                f"/invoice/transaction/{self.mine.id}",
+            self._check(response, label)
+            self.assertEqual(response.status_code, 400, label)
+            self.assertIn("agency_error", response.text, label)
+            self.assertIn(self.mine.name, response.text, (label, "the selection stays"))
+        self.assertEqual(self._counts(), before)
+        # and each route does pay with a good amount, also as the page shows it
+        for route, (url, extra) in self._amount_routes().items():
+            for amount in (1000.0, "1,000.00"):
+                response = self._jsonrpc(url, {**extra, **self._transaction_params(amount=amount)})
+                self.assertNotIn("error", response.json(), (route, amount))
+        self.assertEqual(self._counts()[0], before[0] + 6)
+
+    @freeze_time(TODAY)
+    def test_provider_and_method_of_the_invoices_company(self):
+        self.authenticate(self.portal_user.login, self.portal_user.login)
+        before = self._counts()
+        company_2 = self.foreign.company_id
+        foreign_provider = self._agency_demo_provider(company_2)
+        self.assertEqual(foreign_provider.company_id, company_2)
+        disabled = self.provider.copy({"state": "disabled", "name": "Disabled"})
+        cases = {
+            "another company's provider": {
+                "provider_id": foreign_provider.id,
+                "payment_method_id": foreign_provider.payment_method_ids[:1].id,
+            },
+            "a disabled provider": {"provider_id": disabled.id},
+            "no provider": {"provider_id": None},
+            "a provider that does not exist": {"provider_id": 999999999},
+            "a method of no provider": {"payment_method_id": 999999999},
+            "a validation": {"is_validation": True},
+            "another client's card": {"flow": "token", "token_id": self._other_token().id},
+        }
+        for route, (url, extra) in self._amount_routes().items():
+            for label, overrides in cases.items():
+                response = self._jsonrpc(url, {**extra, **self._transaction_params(**overrides)})
+                self._assert_refused(response, (route, label))
+        self.assertEqual(self._counts(), before)
+        # the transaction itself refuses a provider of another company than its invoices'
+        with self.assertRaises(ValidationError):
+            self.env["payment.transaction"].sudo().create(
                 {
-                    "access_token": self.mine.access_token,
+                    "provider_id": foreign_provider.id,
+                    "payment_method_id": foreign_provider.payment_method_ids[:1].id,
+                    "amount": 10.0,
+                    "currency_id": self.mine.currency_id.id,
+                    "partner_id": self.portal_partner.id,
+                    "invoice_ids": [(6, 0, self.mine.ids)],
+                }
+            )
+
+    def _other_token(self):
+        return (
+            self.env["payment.token"]
+            .sudo()
+            .create(
+                {
                     "provider_id": self.provider.id,
                     "payment_method_id": self.provider.payment_method_ids[:1].id,
-                    "token_id": None,
-                    "amount": amount,
-                    "flow": "direct",
-                    "tokenization_requested": False,
-                    "landing_route": "/my",
-                    "is_validation": False,
-                },
+                    "partner_id": self.other_user.partner_id.id,
+                    "provider_ref": "GLOBEX-CARD",
+                    "payment_details": "4242",
+                }
             )
-            self._check(response, amount)
-            self.assertIn("error", response.json(), amount)
-        self.assertEqual(self._counts(), before)
+        )

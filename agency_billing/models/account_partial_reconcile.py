@@ -9,6 +9,9 @@ class AccountPartialReconcile(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         partials = super().create(vals_list)
+        if not self.env.su:
+            # a matching is made only of items the user may see: no company's invoice settled from another
+            (partials.debit_move_id | partials.credit_move_id).check_access("read")
         if any(partial.debit_move_id.move_id.is_sale_document(include_receipts=True) for partial in partials):
             self.env["agency.statement.document"]._trigger_prepare()
         return partials

@@ -192,7 +192,7 @@ class AgencyCustomerStatement(models.AbstractModel):
         """The statement as an .xlsx file (bytes): one sheet per currency."""
         data = self._get_statement_data(partner, date_from, date_to, company)
         output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        workbook = xlsxwriter.Workbook(output, {"in_memory": True, "strings_to_formulas": False})
         styles = {
             "bold": workbook.add_format({"bold": True}),
             "title": workbook.add_format({"bold": True, "font_size": 14}),
@@ -200,8 +200,10 @@ class AgencyCustomerStatement(models.AbstractModel):
         }
         if not data["currencies"]:
             sheet = workbook.add_worksheet(self.env._("Statement"))
-            sheet.write(0, 0, self.env._("Statement of %(partner)s", partner=data["partner"].name), styles["title"])
-            sheet.write(1, 0, self.env._("No entries in this period."))
+            sheet.write_string(
+                0, 0, self.env._("Statement of %(partner)s", partner=data["partner"].name), styles["title"]
+            )
+            sheet.write_string(1, 0, self.env._("No entries in this period."))
         for block in data["currencies"]:
             digits = "0" * block["currency"].decimal_places
             styles["money"] = workbook.add_format({"num_format": f"#,##0.{digits}"})
@@ -220,6 +222,9 @@ class AgencyCustomerStatement(models.AbstractModel):
                 sheet.write_datetime(row, col, fields.Datetime.to_datetime(value), style or styles["date"])
             elif isinstance(value, float):
                 sheet.write_number(row, col, value, style or styles["money"])
+            elif isinstance(value, str):
+                # text stays text: "=HYPERLINK(...)" from a payment reference is no formula
+                sheet.write_string(row, col, value, style)
             else:
                 sheet.write(row, col, value, style)
 

@@ -53,9 +53,10 @@ class AgencyStatementDocument(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _get_pdf(self, partner, date_from=None, date_to=None, company=None):
+    def _get_pdf(self, partner, date_from=None, date_to=None, company=None, store=True):
         """The statement PDF (bytes) of ``partner``'s commercial entity, in its language: the stored one
-        while nothing it shows has changed, else a new rendering, stored for the next download."""
+        while nothing it shows has changed, else a new rendering, stored for the next download (unless
+        ``store`` is False and none was stored for that period: a period asked once is not kept)."""
         partner = partner.commercial_partner_id
         company = (company or self.env.company).with_env(self.env)
         lang = partner.lang or self.env.lang or "en_US"
@@ -74,6 +75,8 @@ class AgencyStatementDocument(models.Model):
         if document.checksum == checksum and document.pdf:
             return base64.b64decode(document.pdf)
         content = self._render(partner, company, data, lang)
+        if not store and not document:
+            return content
         values = {"checksum": checksum, "pdf": base64.b64encode(content)}
         try:
             with self.env.cr.savepoint():

@@ -329,8 +329,8 @@ class ResPartner(models.Model):
         self.ensure_one()
         return self.env["agency.customer.statement"]._get_statement_data(self, date_from, date_to, company)
 
-    def _agency_statement_pdf(self, date_from=None, date_to=None, company=None):
-        """The customer statement as a PDF (bytes), in the client's language, stored until it changes:
-        see ``agency.statement.document``."""
+    def _agency_statement_pdf(self, date_from=None, date_to=None, company=None, store=True):
+        """The customer statement as a PDF (bytes), in the client's language, stored until it changes
+        (``store``: False renders it without storing a new one): see ``agency.statement.document``."""
         self.ensure_one()
-        return self.env["agency.statement.document"]._get_pdf(self, date_from, date_to, company)
+        return self.env["agency.statement.document"]._get_pdf(self, date_from, date_to, company, store=store)

@@ -20,17 +20,9 @@ class AgencyAccountPortal(PortalAccount):
         return request.env["account.move"].has_access("read") and not partner.agency_portal_own_documents
 
     def _agency_period(self, date_from, date_to):
-        """The statement period asked for, or the default one; an error message for a bad one."""
-        Statement = request.env["agency.customer.statement"]
-        default_from, default_to = Statement._default_period(fields.Date.context_today(self._agency_partner()))
-        try:
-            start = fields.Date.to_date(date_from) if date_from else default_from
-            end = fields.Date.to_date(date_to) if date_to else default_to
-        except ValueError:
-            return default_from, default_to, request.env._("Choose the period with valid dates (year-month-day).")
-        if start > end:
-            return default_from, default_to, request.env._("The statement period must start before it ends.")
-        return start, end, False
+        """The statement period asked for (bounded), or the default one; an error message for a bad one."""
+        Statement = request.env["agency.customer.statement"].with_context(tz=request.env.user.tz)
+        return Statement._agency_portal_period(self._agency_partner(), date_from, date_to)
 
     @http.route("/my/account/billing", type="http", auth="user", website=True, readonly=True)
     def agency_my_account(self, **kw):
@@ -143,7 +135,9 @@ class AgencyAccountPortal(PortalAccount):
         return request.make_response(content, headers)
 
     def _agency_statement_pdf(self, partner, start, end):
-        return partner.sudo()._agency_statement_pdf(start, end, request.env.company), "application/pdf"
+        # only the period prepared ahead is stored: any other is rendered for this download alone
+        store = request.env["agency.customer.statement"]._agency_portal_period_is_default(start, end)
+        return partner.sudo()._agency_statement_pdf(start, end, request.env.company, store=store), "application/pdf"
 
     def _agency_statement_xlsx(self, partner, start, end):
         Statement = request.env["agency.customer.statement"].sudo().with_context(lang=request.env.lang)

@@ -43,21 +43,26 @@ class AgencyPaymentPortal(AgencyAccountPortal):
         values.update({"page_name": "agency_pay", "agency_error": False, "agency_amount_text": amount or ""})
         try:
             invoices = self._agency_selected_invoices(ids)
-            chosen = invoices._agency_parse_payment_amount(amount)
+            invoices._agency_check_payable()
         except UserError as error:
             values["agency_error"] = error.args[0]
             return request.render("agency_billing_portal.portal_pay_selection", values, status=400)
         currency = invoices.currency_id
         total = sum(invoice._agency_amount_due_now() for invoice in invoices)
+        values.update({"agency_invoices": invoices, "agency_total": total, "currency": currency})
+        try:
+            # no amount asked for: all that settles the selection today
+            chosen = total if amount is None else invoices._agency_parse_payment_amount(amount)
+        except UserError as error:
+            # the selection stays on the page, with the amount as typed and what is wrong with it
+            values["agency_error"] = error.args[0]
+            return request.render("agency_billing_portal.portal_pay_selection", values, status=400)
         reference = invoices._agency_portal_payment_reference(invoices)
         values.update(
             {
-                "agency_amount_text": f"{chosen:.{currency.decimal_places}f}",
-                "agency_invoices": invoices,
-                "agency_total": total,
+                "agency_amount_text": amount or f"{chosen:.{currency.decimal_places}f}",
                 "agency_partial": currency.compare_amounts(chosen, total) < 0,
                 "amount": chosen,
-                "currency": currency,
                 "payment": {"reference": reference, "amount": chosen, "currency": currency},
                 **self._get_common_page_view_values(
                     invoices_data={
@@ -78,22 +83,39 @@ class AgencyPaymentPortal(AgencyAccountPortal):
         return request.render("agency_billing_portal.portal_pay_selection", values)
 
     @http.route("/my/invoices/pay/transaction/<string:invoice_ids>", type="jsonrpc", auth="user")
-    def agency_pay_selection_transaction(self, invoice_ids, amount=None, payment_reference=None, **kwargs):
+    def agency_pay_selection_transaction(self, invoice_ids, payment_reference=None, **kwargs):
         """Create the payment transaction of a selection (ids separated by commas) for an amount."""
-        try:
-            invoices = self._agency_selected_invoices(invoice_ids)
-            amount = invoices._agency_parse_payment_amount("" if amount is None else str(amount))
-        except UserError as error:
-            raise ValidationError(error.args[0]) from None
         kwargs.pop("access_token", None)
         self._validate_transaction_kwargs(kwargs)
-        reference = payment_reference or invoices._agency_portal_payment_reference(invoices)
-        values = self._process_transaction(
-            request.env.user.partner_id.id, invoices.currency_id.id, invoices.ids, reference, amount=amount, **kwargs
-        )
+        partner = request.env.user.partner_id
+        try:
+            invoices = self._agency_selected_invoices(invoice_ids)
+            kwargs["amount"] = self._agency_checked_payment(invoices, partner, kwargs)
+        except UserError as error:
+            raise ValidationError(error.args[0]) from None
+        reference = invoices._agency_portal_payment_reference(invoices)
+        values = self._process_transaction(partner.id, invoices.currency_id.id, invoices.ids, reference, **kwargs)
         if len(invoices) > 1:
             self._agency_land_on_confirmation(values["reference"])
         return values
+
+    @staticmethod
+    def _agency_checked_payment(invoices, partner, kwargs):
+        """The amount of a payment of ``invoices`` asked for by ``partner`` with the transaction route's
+        ``kwargs``, checked (the one amount parser, the provider, method or token, no validation
+        operation); a UserError in the customer's language for anything the payment form cannot send."""
+        if kwargs.get("is_validation"):
+            raise UserError(request.env._("This way of paying is not available for this invoice: choose another one."))
+        amount = invoices._agency_parse_payment_amount(kwargs.get("amount"))
+        invoices._agency_check_payment_means(
+            partner,
+            amount,
+            provider_id=kwargs.get("provider_id"),
+            payment_method_id=kwargs.get("payment_method_id"),
+            token_id=kwargs.get("token_id"),
+            flow=kwargs.get("flow"),
+        )
+        return amount
 
     @staticmethod
     def _agency_land_on_confirmation(reference):
@@ -105,17 +127,34 @@ class AgencyPaymentPortal(AgencyAccountPortal):
 
 
 class AgencyInvoiceTransaction(payment_controllers.PaymentPortal):
-    # EXTENDS account_payment: Odoo's own route to pay one invoice takes the amount the browser sends;
-    # it gets the same server-side check as a selection (more than zero, at most what is owed).
+    # EXTENDS account_payment: Odoo's own route to pay one invoice takes the amount, provider and
+    # method the browser sends; they get the same server-side checks as a selection.
     @route()
     def invoice_transaction(self, invoice_id, access_token, **kwargs):
-        if kwargs.get("amount") is not None:
-            try:
-                invoice_sudo = self._document_check_access("account.move", invoice_id, access_token)
-            except (AccessError, MissingError):
-                raise ValidationError(request.env._("The access token is invalid.")) from None
-            try:
-                invoice_sudo._agency_parse_payment_amount(str(kwargs["amount"]))
-            except UserError as error:
-                raise ValidationError(error.args[0]) from None
+        try:
+            invoice_sudo = self._document_check_access("account.move", invoice_id, access_token)
+        except (AccessError, MissingError):
+            raise ValidationError(request.env._("The access token is invalid.")) from None
+        logged_in = not request.env.user._is_public()
+        partner = request.env.user.partner_id if logged_in else invoice_sudo.partner_id
+        try:
+            kwargs["amount"] = AgencyPaymentPortal._agency_checked_payment(invoice_sudo, partner, kwargs)
+        except UserError as error:
+            raise ValidationError(error.args[0]) from None
         return super().invoice_transaction(invoice_id, access_token, **kwargs)
+
+    @route()
+    def overdue_invoices_transaction(self, payment_reference, **kwargs):
+        # EXTENDS account_payment: "pay all overdue" gets the same checks of the amount, provider and method
+        if not request.env.user._is_public():
+            invoices = request.env["account.move"].search(self._get_overdue_invoices_domain())
+            if not invoices:
+                raise ValidationError(request.env._("You have no overdue invoice to pay."))
+            if len(invoices.currency_id) == 1:  # else Odoo refuses the mix of currencies itself
+                try:
+                    kwargs["amount"] = AgencyPaymentPortal._agency_checked_payment(
+                        invoices.sudo(), request.env.user.partner_id, kwargs
+                    )
+                except UserError as error:
+                    raise ValidationError(error.args[0]) from None
+        return super().overdue_invoices_transaction(payment_reference, **kwargs)

@@ -81,13 +81,19 @@ class PortalAccount(portal.PortalAccount):
         return values
 
     def _agency_holds(self, invoice_or_partner):
-        """What the customer raised (and staff set) on an invoice or the whole client, for its page."""
+        """What the customer raised on an invoice (anyone with its link sees it) or, on the account page,
+        what the user may see of its client's (the record rules: its own invoices' for a contact kept to
+        its own documents); never what staff set, nor staff's reasons."""
         Hold = request.env["agency.reminder.hold"]
+        domain = Hold._agency_customer_domain()
         if invoice_or_partner._name == "account.move":
-            domain = [("move_id", "=", invoice_or_partner.id)]
+            domain &= Domain("move_id", "=", invoice_or_partner.id)
+            Hold = Hold.sudo()  # the invoice was checked (its access token or the user's rights)
+        elif not Hold.has_access("read"):
+            return Hold
         else:
-            domain = [("partner_id", "=", invoice_or_partner.id)]
-        return Hold.sudo().search(domain, order="create_date desc, id desc", limit=20)
+            domain &= Domain("partner_id", "=", invoice_or_partner.id)
+        return Hold.search(domain, order="create_date desc, id desc", limit=20)
 
     @staticmethod
     def _agency_flash(level, message):

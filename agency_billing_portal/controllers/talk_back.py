@@ -36,7 +36,7 @@ class AgencyTalkBackPortal(AgencyPaymentPortal):
         return request.redirect(invoice_sudo.get_portal_url(anchor="agency_talk_back"))
 
     def _agency_talk_back_paid(self, invoice_sudo, post):
-        invoice_sudo._agency_claim_paid(reference=(post.get("reference") or "").strip()[:100] or None, origin="portal")
+        invoice_sudo._agency_claim_paid(reference=(post.get("reference") or "").strip() or None, origin="portal")
         return request.env._("Thank you: the agency will match your payment and stops the reminders meanwhile.")
 
     def _agency_talk_back_promise(self, invoice_sudo, post):

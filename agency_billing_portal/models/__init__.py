@@ -4,4 +4,6 @@ from . import account_move_receipt
 from . import payment_transaction
 from . import res_partner
 from . import agency_statement_document
+from . import agency_customer_statement
+from . import payment_provider
 from . import account_move_line

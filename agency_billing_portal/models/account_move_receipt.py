@@ -59,3 +59,22 @@ class AccountMove(models.Model):
         self.ensure_one()
         report = self.env.ref(RECEIPT_REPORT).sudo()
         return f"{safe_eval(report.print_report_name, {'object': self, 'time': time})}.pdf"
+
+    def _agency_balance_after(self):
+        # EXTENDS agency_billing_reminders: a contact kept to its own documents is told what is left on its
+        # own invoices (and its sub-contacts') right after this payment, not the whole client's balance
+        partner = self._agency_receipt_partner()
+        if not partner.commercial_partner_id.agency_portal_own_documents:
+            return super()._agency_balance_after()
+        documents = self.sudo().search(
+            Domain(
+                [
+                    ("partner_id", "child_of", partner.id),
+                    ("company_id", "=", self.company_id.id),
+                    ("state", "=", "posted"),
+                    ("move_type", "in", ("out_invoice", "out_refund", "out_receipt")),
+                    ("date", "<=", self.date),
+                ]
+            )
+        )
+        return sum(self._agency_residual_after(document, company_currency=True) for document in documents)

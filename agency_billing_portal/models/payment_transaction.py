@@ -1,4 +1,5 @@
-from odoo import models
+from odoo import api, models
+from odoo.exceptions import ValidationError
 
 
 class PaymentTransaction(models.Model):
@@ -33,3 +34,14 @@ class PaymentTransaction(models.Model):
                 for vals in vals_list:
                     write_offs.append({**vals, "partner_id": invoice.partner_id.id})
         return write_offs
+
+    @api.constrains("provider_id", "invoice_ids")
+    def _agency_check_invoice_company(self):
+        """An invoice is paid online only through a provider of its own company (or of a parent company,
+        as Odoo offers to branches): money taken in another company would register no payment."""
+        for tx in self:
+            companies = tx.invoice_ids.company_id
+            if any(tx.provider_id.company_id not in company.parent_ids for company in companies):
+                raise ValidationError(
+                    self.env._("An invoice can only be paid with a payment provider of the invoice's company.")
+                )

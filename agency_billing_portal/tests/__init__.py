@@ -5,4 +5,5 @@ from . import test_portal_account_page
 from . import test_portal_invoices
 from . import test_portal_query_counts
 from . import test_portal_receipts
+from . import test_portal_attacker_limits
 from . import test_portal_newcomer

@@ -146,7 +146,10 @@ class TestPortalPaySelection(AgencyPortalCommon, HttpCase):
         self.env["ir.module.module"]._load_module_terms(["agency_billing_portal"], ["fr_FR"], overwrite=True)
         self.portal_user.lang = "fr_FR"
         self.authenticate(self.portal_user.login, self.portal_user.login)
-        page = self.url_open(f"/my/invoices/pay?invoice_ids={self.invoice_a.id}&amount=1,5").text
+        page = self.url_open(f"/my/invoices/pay?invoice_ids={self.invoice_a.id}&amount=abc").text
         self.assertIn("n'est pas un montant", page.replace("&#39;", "'"))
+        # "1,5" is an amount in French: one euro fifty
+        page = self.url_open(f"/my/invoices/pay?invoice_ids={self.invoice_a.id}&amount=1,5")
+        self.assertEqual(page.status_code, 200)
         page = self.url_open(f"/my/invoices/pay?invoice_ids={self.invoice_a.id}&amount=0").text
         self.assertIn("doit être supérieur à zéro", page)

@@ -17,6 +17,7 @@ class AccountMove(models.Model):
         string="Late Fee For",
         copy=False,
         readonly=True,
+        check_company=True,
         index="btree_not_null",
         help="The overdue invoice this late-fee invoice is charged for.",
     )
@@ -208,6 +209,7 @@ class AccountMove(models.Model):
 
     def action_agency_view_late_fees(self):
         self.ensure_one()
+        self.check_access("read")  # reachable by RPC: nothing of a record one may not read
         return self._agency_late_fee_action([("agency_late_fee_origin_id", "=", self.id)])
 
     @api.model
@@ -223,6 +225,7 @@ class AccountMove(models.Model):
 
     def action_agency_waive_late_fee(self):
         self.ensure_one()
+        self.check_access("read")  # reachable by RPC: nothing of a record one may not read
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Waive Late Fee"),

@@ -3,6 +3,7 @@ import logging
 import psycopg2
 
 from odoo import api, fields, models
+from odoo.fields import Domain
 from odoo.tools import split_every
 
 RECEIPT_BATCH_SIZE = 50
@@ -84,23 +85,56 @@ class AccountMove(models.Model):
     def _agency_receipt_values(self):
         """What the receipt says, for the mail and the PDF alike."""
         self.ensure_one()
-        partner = self._agency_receipt_partner().commercial_partner_id
-        balance = partner.with_company(self.company_id)._agency_account_summary(self.date)[partner.id]["balance"]
         lines = [
             {
                 "invoice": invoice,
                 "amount": amount_paid,
                 "currency": invoice.currency_id,
-                "residual": invoice.amount_residual,
+                "residual": self._agency_residual_after(invoice),
             }
             for invoice, amount_paid in sorted(self._agency_receipt_invoices().items(), key=lambda item: item[0].id)
         ]
         return {
             **self._agency_receipt_payment_values(),
             "lines": lines,
-            "balance": balance,
+            "balance": self._agency_balance_after(),
             "balance_currency": self.company_id.currency_id,
         }
+
+    def _agency_is_after(self, move):
+        """Whether ``move`` was entered after this payment (a later date, or the same day and made later)."""
+        return (move.date, move.id) > (self.date, self.id)
+
+    def _agency_residual_after(self, invoice, company_currency=False):
+        """What was left to pay on ``invoice`` right after this payment (in its currency, or the company's):
+        what is left today plus what later payments settled (the receipt says the same when downloaded
+        again months later)."""
+        later = 0.0
+        for line in invoice.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable"):
+            for partial in line.matched_credit_ids:
+                if self._agency_is_after(partial.credit_move_id.move_id):
+                    later += partial.amount if company_currency else partial.debit_amount_currency
+            for partial in line.matched_debit_ids:  # a credit note's
+                if self._agency_is_after(partial.debit_move_id.move_id):
+                    later += partial.amount if company_currency else partial.credit_amount_currency
+        if company_currency:
+            return invoice.amount_residual_signed + later * (-1 if invoice.move_type == "out_refund" else 1)
+        return invoice.amount_residual + later
+
+    def _agency_receipt_balance_domain(self):
+        """The receivable items the receipt's balance counts: the whole client's (see the portal for contacts
+        kept to their own documents)."""
+        partner = self._agency_receipt_partner().commercial_partner_id
+        return self.env["agency.customer.statement"]._receivable_domain(partner, self.company_id)
+
+    def _agency_balance_after(self):
+        """The client's balance right after this payment, in the company's currency: every receivable item
+        entered up to it (by date, then by entry), whatever was matched since."""
+        self.ensure_one()
+        up_to = Domain("date", "<", self.date) | (Domain("date", "=", self.date) & Domain("move_id", "<=", self.id))
+        domain = self._agency_receipt_balance_domain() & up_to
+        [(balance,)] = self.env["account.move.line"].sudo()._read_group(domain, [], ["balance:sum"])
+        return balance or 0.0
 
     def _agency_receipt_enabled(self):
         """Receipts are on for the client's cadence (its own, else its profile's); on without a cadence."""

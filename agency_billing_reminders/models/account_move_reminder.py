@@ -23,14 +23,17 @@ class AccountMove(models.Model):
 
     def action_agency_reminder_history(self):
         self.ensure_one()
+        self.check_access("read")  # reachable by RPC: nothing of a record one may not read
         return self.commercial_partner_id.action_agency_reminder_history() | {"domain": [("move_id", "=", self.id)]}
 
     def action_agency_send_next_step(self):
         self.ensure_one()
+        self.check_access("read")  # reachable by RPC: nothing of a record one may not read
         return self.commercial_partner_id.action_agency_send_next_step()
 
     def action_agency_reminder_hold_wizard(self):
         self.ensure_one()
+        self.check_access("read")  # reachable by RPC: nothing of a record one may not read
         action = self.commercial_partner_id.action_agency_reminder_hold_wizard()
         action["context"] = dict(action["context"], default_move_id=self.id)
         return action

@@ -2,6 +2,8 @@ from odoo import fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import format_amount, format_date
 
+from .agency_reminder_hold import REFERENCE_MAX_LENGTH
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
@@ -40,6 +42,9 @@ class AccountMove(models.Model):
         Hold = self.env["agency.reminder.hold"]
         Hold._agency_check_open_invoice(self)
         date = Hold._agency_check_future_date(date, self.env._("promise to pay"))
+        note = Hold._agency_check_text(note)
+        if origin == "portal":
+            Hold._agency_check_portal_claim(self, "promise", date=date)
         if amount is not None and amount is not False:
             if amount <= 0:
                 raise ValidationError(self.env._("The promised amount must be more than zero."))
@@ -72,9 +77,11 @@ class AccountMove(models.Model):
         Hold._agency_check_open_invoice(self)
         reason = Hold._agency_check_reason(reason)
         values = {"reason": reason}
+        if section_line and (section_line.move_id != self or section_line.display_type != "line_section"):
+            raise ValidationError(self.env._("Please choose a project section of the invoice %s.", self.name))
+        if origin == "portal":
+            Hold._agency_check_portal_claim(self, "dispute", section_line=section_line)
         if section_line:
-            if section_line.move_id != self or section_line.display_type != "line_section":
-                raise ValidationError(self.env._("Please choose a project section of the invoice %s.", self.name))
             values["section_line_id"] = section_line.id
             message = self.env._("Section “%(section)s” disputed: %(reason)s", section=section_line.name, reason=reason)
         else:
@@ -87,6 +94,9 @@ class AccountMove(models.Model):
         """The client says it has paid: this invoice's reminders wait a few days for the money."""
         Hold = self.env["agency.reminder.hold"]
         Hold._agency_check_open_invoice(self)
+        reference = Hold._agency_check_text(reference, limit=REFERENCE_MAX_LENGTH)
+        if origin == "portal":
+            Hold._agency_check_portal_claim(self, "paid_claim")
         until = Hold._agency_paid_claim_until()
         message = self.env._(
             "The client says this invoice is paid; reminders wait until %s.", format_date(self.env, until)

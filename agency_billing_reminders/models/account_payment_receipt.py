@@ -10,4 +10,5 @@ class AccountPayment(models.Model):
     def action_agency_print_receipt(self):
         """The thank-you receipt of this payment, as the client gets it."""
         self.ensure_one()
+        self.check_access("read")  # reachable by RPC: nothing of a record one may not read
         return self.env.ref("agency_billing_reminders.action_report_agency_payment_receipt").report_action(self.move_id)

@@ -31,12 +31,30 @@ class AgencyReminderCadence(models.Model):
         help="Nothing is sent while what is due by the client is below this amount (in the company's currency).",
     )
     note = fields.Text(translate=True)
+    max_promise_days = fields.Integer(
+        string="Promise At Most (Days Ahead)",
+        default=30,
+        help="How far ahead a client may promise to pay from the portal; the agency may agree to more itself.",
+    )
+    max_paid_claims = fields.Integer(
+        string="'I Have Paid' At Most",
+        default=2,
+        help="How many times a client may say from the portal that one invoice is paid (each holds its reminders "
+        "a few days); after that the client is asked to contact the agency.",
+    )
 
     _min_gap_days_positive = models.Constraint(
         "CHECK(min_gap_days >= 0)", "The days between two messages cannot be negative."
     )
     _minimum_amount_positive = models.Constraint(
         "CHECK(minimum_amount >= 0)", "The minimum amount of a reminder cannot be negative."
+    )
+
+    _max_promise_days_positive = models.Constraint(
+        "CHECK(max_promise_days >= 1)", "A client must be able to promise to pay at least one day ahead."
+    )
+    _max_paid_claims_positive = models.Constraint(
+        "CHECK(max_paid_claims >= 0)", "The number of 'I have paid' cannot be negative."
     )
 
     @api.constrains("step_ids")

@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
@@ -14,6 +16,12 @@ HOLD_KINDS = [
 
 # "I have paid": that invoice's reminders wait this long for the money to arrive
 PAID_CLAIM_DAYS = 5
+# what a customer may raise from the portal, when the client's cadence says nothing else
+PROMISE_MAX_DAYS = 30
+PAID_CLAIMS_MAX = 2
+# the longest text kept of a reason or a note, and of a payment reference
+REASON_MAX_LENGTH = 1000
+REFERENCE_MAX_LENGTH = 100
 
 
 class AgencyReminderHold(models.Model):
@@ -106,6 +114,11 @@ class AgencyReminderHold(models.Model):
         days |= {hold.resolved_date.date() for hold in disputes if hold.resolved_date}
         return days
 
+    @api.model
+    def _agency_customer_domain(self):
+        """The holds a customer is shown: what the customer raised from the portal (staff's stay internal)."""
+        return Domain("origin", "=", "portal")
+
     def _agency_describe(self):
         """Why reminders wait, in the user's words: "promise to pay until 2026-12-05"."""
         self.ensure_one()
@@ -141,7 +154,7 @@ class AgencyReminderHold(models.Model):
                 "mail.mail_activity_data_todo",
                 user_id=responsible.id,
                 summary=self.env._("Reminders: %s", hold._agency_describe()),
-                note=message,
+                note=Markup("<p>%s</p>") % message,  # the customer's words stay text, never HTML
             )
         return hold.sudo(self.env.su)
 
@@ -157,7 +170,9 @@ class AgencyReminderHold(models.Model):
         return creator if creator and not creator.share else self.env.ref("base.user_admin", raise_if_not_found=False)
 
     def action_resolve(self):
-        """Lift the hold: reminders resume (a disputed invoice is unblocked)."""
+        """Lift the hold: reminders resume (a disputed invoice is unblocked). Staff only: the caller must
+        be allowed to change these holds (a customer reading its own may not lift them)."""
+        self.check_access("write")
         for hold in self.filtered(lambda hold: hold.state == "open"):
             if hold.kind == "dispute" and not hold.section_line_id and hold.move_id.payment_state == "blocked":
                 hold.move_id.action_toggle_block_payment()
@@ -198,7 +213,63 @@ class AgencyReminderHold(models.Model):
     def _agency_check_reason(self, reason):
         if not (reason or "").strip():
             raise ValidationError(self.env._("Please give a reason."))
-        return reason.strip()
+        return self._agency_check_text(reason)
+
+    @api.model
+    def _agency_check_text(self, text, limit=REASON_MAX_LENGTH):
+        """A reason, note or reference as kept: stripped, at most ``limit`` characters (else refused)."""
+        text = (text or "").strip()
+        if len(text) > limit:
+            raise ValidationError(
+                self.env._(
+                    "Please keep it shorter: at most %(limit)s characters (%(length)s given).",
+                    limit=limit,
+                    length=len(text),
+                )
+            )
+        return text or None
+
+    @api.model
+    def _agency_check_portal_claim(self, move, kind, date=None, section_line=None):
+        """What a customer may raise from the portal on ``move``: one open claim of a kind per invoice (per
+        section for a dispute), "I have paid" a few times at most, a promise no further ahead than the
+        client's cadence allows."""
+        partner = move.commercial_partner_id
+        cadence = self.env["agency.reminder.cadence"].sudo()._agency_cadence_for(partner)[partner.id]
+        holds = self.sudo().search([("move_id", "=", move.id), ("kind", "=", kind), ("origin", "=", "portal")])
+        open_holds = holds.filtered_domain(self._agency_active_domain())
+        if kind == "dispute":
+            section = section_line or self.env["account.move.line"]
+            open_holds = open_holds.filtered(lambda hold: hold.section_line_id == section)
+        if open_holds:
+            raise ValidationError(
+                self.env._(
+                    "You already told us about this invoice (%(what)s): the agency is looking at it.",
+                    what=open_holds[0]._agency_describe(),
+                )
+            )
+        if kind == "paid_claim":
+            allowed = cadence.max_paid_claims if cadence else PAID_CLAIMS_MAX
+            if len(holds) >= allowed:
+                raise ValidationError(
+                    self.env._(
+                        "You told us %(count)s times that this invoice is paid: please contact the agency "
+                        "with the details of your payment.",
+                        count=len(holds),
+                    )
+                )
+        if kind == "promise" and date:
+            days = cadence.max_promise_days if cadence else PROMISE_MAX_DAYS
+            latest = fields.Date.context_today(self) + timedelta(days=days)
+            if date > latest:
+                raise ValidationError(
+                    self.env._(
+                        "A promise to pay can be at most %(days)s days ahead, until %(date)s: please "
+                        "contact the agency for a longer delay.",
+                        days=days,
+                        date=latest,
+                    )
+                )
 
     @api.model
     def _agency_check_open_invoice(self, moves):

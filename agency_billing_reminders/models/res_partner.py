@@ -96,6 +96,7 @@ class ResPartner(models.Model):
 
     def action_agency_open_overdue_invoices(self):
         self.ensure_one()
+        self.check_access("read")  # reachable by RPC: nothing of a record one may not read
         action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
         action["domain"] = list(
             self.env["account.move"]._agency_overdue_domain()

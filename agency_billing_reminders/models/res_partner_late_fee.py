@@ -22,6 +22,7 @@ class ResPartner(models.Model):
 
     def action_agency_view_late_fees(self):
         self.ensure_one()
+        self.check_access("read")  # reachable by RPC: nothing of a record one may not read
         return self.env["account.move"]._agency_late_fee_action(
             [
                 ("agency_late_fee_origin_id", "!=", False),

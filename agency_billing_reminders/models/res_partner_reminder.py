@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import format_date
 
 
@@ -56,13 +56,22 @@ class ResPartner(models.Model):
 
     def action_agency_reminder_history(self):
         self.ensure_one()
+        self.check_access("read")  # reachable by RPC: nothing of a record one may not read
         action = self.env["ir.actions.act_window"]._for_xml_id("agency_billing_reminders.action_agency_reminder_log")
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         return action
 
     def action_agency_send_next_step(self):
-        """Send this client's next reminder step now, whatever the date of the step (held reasons still apply)."""
+        """Send this client's next reminder step now, whatever the date of the step (held reasons still apply).
+        Billing or invoicing staff only: the sending writes its logs and mails as superuser."""
         self.ensure_one()
+        self.check_access("read")
+        user = self.env.user
+        if not (
+            user.has_group("agency_billing.group_agency_billing_user")
+            or user.has_group("account.group_account_invoice")
+        ):
+            raise AccessError(self.env._("Only billing staff may send a reminder."))
         partner = self.commercial_partner_id
         # Late Clients' row: that company only; the client's form: every company selected
         companies = self.env["res.company"].browse(self.env.context.get("agency_reminder_company_id")) or None
@@ -85,6 +94,7 @@ class ResPartner(models.Model):
 
     def action_agency_reminder_hold_wizard(self):
         self.ensure_one()
+        self.check_access("read")  # reachable by RPC: nothing of a record one may not read
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "agency_billing_reminders.action_agency_reminder_hold_wizard"
         )
