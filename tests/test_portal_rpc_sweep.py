@@ -64,6 +64,7 @@ COVERED_METHODS = {
     },
     "agency.reminder.hold": {"action_resolve": []},
     "agency.reminder.message": {"action_print_letter": []},
+    "agency.reminder.log": {"action_open_message": []},
     "agency.late.client": {
         "action_open_client": [],
         "action_send_next_step": [],
@@ -73,7 +74,12 @@ COVERED_METHODS = {
     },
     "agency.customer.statement.wizard": {"action_print_pdf": [], "action_export_xlsx": []},
     "agency.recommendation.evaluation": {"action_evaluate": []},
-    "agency.billing.run.wizard": {"action_preview": []},
+    "agency.billing.run.wizard": {"action_preview": [], "action_bill": [], "action_save": []},
+    "account.bank.statement": {"action_agency_matching_lines": []},
+    "account.bank.statement.line": {"action_agency_match": []},
+    # OCA's import wizard and CAMT parser, which our addon extends (an empty file is refused)
+    "account.statement.import": {"import_single_file": ["", {}], "import_single_statement": [("", "", []), {}]},
+    "account.statement.import.camt.parser": {"parse_statement": [None, None]},
     "agency.late.fee.waive": {"action_waive": []},
     "agency.reminder.hold.wizard": {"action_confirm": []},
     "agency.reminder.send.wizard": {"action_send": []},
