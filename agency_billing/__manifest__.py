@@ -1,13 +1,13 @@
 {
     "name": "Agency Billing",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "summary": "One clear invoice per client and period: billing policies, consolidated "
     "billing run, branded invoices and statements for agencies",
     "category": "Accounting/Accounting",
     "author": "Agency Billing for Odoo",
     "website": "https://github.com/agency-billing/agency-billing-odoo",
     "license": "LGPL-3",
-    "depends": ["account", "sale_management", "sale_project"],
+    "depends": ["account", "account_edi_ubl_cii", "sale_management", "sale_project"],
     "external_dependencies": {"python": ["num2words"]},
     "data": [
         "security/agency_billing_security.xml",
