@@ -94,6 +94,10 @@ def check_ubl(xml, invoice):
     # PEPPOL-EN16931-R003
     if not (root.findtext("cbc:BuyerReference", namespaces=UBL) or root.findtext("cac:OrderReference/cbc:ID", namespaces=UBL)):
         errors.append("PEPPOL-EN16931-R003: a buyer reference or a purchase order reference must be provided")
+    # PEPPOL-EN16931-R010 / R020: buyer and seller electronic addresses
+    for rule, party in (("R010", "AccountingCustomerParty"), ("R020", "AccountingSupplierParty")):
+        if not root.findtext(f"cac:{party}/cac:Party/cbc:EndpointID", namespaces=UBL):
+            errors.append(f"PEPPOL-EN16931-{rule}: {party} electronic address (EndpointID) must be provided")
     # PEPPOL-EN16931-R051 / BR-CL-03: every amount in the document currency (but the VAT in accounting currency)
     tax_currency = root.findtext("cbc:TaxCurrencyCode", namespaces=UBL)
     for node in root.iter():
