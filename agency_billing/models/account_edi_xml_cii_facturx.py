@@ -69,7 +69,12 @@ class AccountEdiXmlCii(models.AbstractModel):
                 # BR-25: a line without a product (a deposit, a late fee) gets its label as item name;
                 # Odoo writes the product's name only
                 description = product.find("ram:Description", NS)
-                name = _sub(product, "Name", (line.name or "").replace("\n", " ") or "-", index=len(product.findall("*", NS)) - (description is not None))
+                name = _sub(
+                    product,
+                    "Name",
+                    (line.name or "").replace("\n", " ") or "-",
+                    index=len(product.findall("*", NS)) - (description is not None),
+                )
                 if description is not None and description.text == name.text:
                     product.remove(description)
             info = info_by_line.get(line.id)

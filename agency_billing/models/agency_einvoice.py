@@ -77,7 +77,9 @@ class AgencyEinvoice(models.AbstractModel):
     def _deposit_invoices(self, lines):
         """The posted invoices of the deposits (down payments) that ``lines`` deduct."""
         deposits = lines.sale_line_ids.filtered("is_downpayment").invoice_lines.move_id
-        return deposits.filtered(lambda move: move.state == "posted" and move.move_type == "out_invoice") - lines.move_id
+        return (
+            deposits.filtered(lambda move: move.state == "posted" and move.move_type == "out_invoice") - lines.move_id
+        )
 
     @api.model
     def _preceding_invoices(self, move):
@@ -98,7 +100,9 @@ class AgencyEinvoice(models.AbstractModel):
             return [move.ref]
         if depth > 1:
             return []
-        return sorted({po for invoice in self._preceding_invoices(move) for po in self._purchase_orders(invoice, depth + 1)})
+        return sorted(
+            {po for invoice in self._preceding_invoices(move) for po in self._purchase_orders(invoice, depth + 1)}
+        )
 
     @api.model
     def _references(self, move):
@@ -130,7 +134,9 @@ class AgencyEinvoice(models.AbstractModel):
         if term:
             parts = [term._agency_plain_terms(date_ref=date_ref)]
         elif move.invoice_date_due and move.invoice_date and move.invoice_date_due != move.invoice_date:
-            parts = [env._("Due by %(date)s", date=env["account.payment.term"]._agency_format_date(move.invoice_date_due))]
+            parts = [
+                env._("Due by %(date)s", date=env["account.payment.term"]._agency_format_date(move.invoice_date_due))
+            ]
         else:
             parts = [env["account.payment.term"]._agency_plain_terms(date_ref=date_ref)]
         installments = move.line_ids.filtered(lambda line: line.display_type == "payment_term").sorted("date_maturity")
@@ -155,7 +161,9 @@ class AgencyEinvoice(models.AbstractModel):
                     amount=format_amount(
                         env, term._get_amount_due_after_discount(move.amount_total, move.amount_tax), move.currency_id
                     ),
-                    date=env["account.payment.term"]._agency_format_date(term._get_last_discount_date(move.invoice_date)),
+                    date=env["account.payment.term"]._agency_format_date(
+                        term._get_last_discount_date(move.invoice_date)
+                    ),
                 )
             )
         return ". ".join(part.rstrip(".") for part in parts if part) + "."

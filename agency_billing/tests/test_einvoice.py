@@ -59,23 +59,34 @@ class TestEinvoiceContents(AgencyEinvoiceCommon):
         self.assertEqual(len(notes), 4)
         for project in ("Brand refresh", "Website", "Social media"):
             self.assertTrue(any(project in note for note in notes), project)
-            self.assertIn(project, ubl(files["ubl_bis3"], "cac:InvoiceLine/cac:Item/cac:AdditionalItemProperty/cbc:Value"))
+            self.assertIn(
+                project, ubl(files["ubl_bis3"], "cac:InvoiceLine/cac:Item/cac:AdditionalItemProperty/cbc:Value")
+            )
             self.assertIn(
                 project,
                 cii(files["facturx"], ".//ram:SpecifiedTradeProduct/ram:ApplicableProductCharacteristic/ram:Value"),
             )
-        self.assertEqual(len(cii(files["facturx"], ".//ram:AssociatedDocumentLineDocument/ram:IncludedNote/ram:Content")), 4)
+        self.assertEqual(
+            len(cii(files["facturx"], ".//ram:AssociatedDocumentLineDocument/ram:IncludedNote/ram:Content")), 4
+        )
         # the PO where public buyers look for it
         self.assertEqual(ubl(files["ubl_bis3"], "cac:OrderReference/cbc:ID"), ["PO-2026-17"])
-        self.assertEqual(cii(files["facturx"], ".//ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID"), ["PO-2026-17"])
+        self.assertEqual(
+            cii(files["facturx"], ".//ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID"), ["PO-2026-17"]
+        )
         # the structured payment reference and the bank account
         self.assertTrue(invoice.payment_reference.startswith("RF"))
         self.assertEqual(ubl(files["ubl_bis3"], "cac:PaymentMeans/cbc:PaymentID"), [invoice.payment_reference])
         self.assertEqual(
             ubl(files["ubl_bis3"], "cac:PaymentMeans/cac:PayeeFinancialAccount/cbc:ID"), ["FR7630006000011234567890189"]
         )
-        self.assertEqual(cii(files["facturx"], ".//ram:ApplicableHeaderTradeSettlement/ram:PaymentReference"), [invoice.payment_reference])
-        self.assertEqual(cii(files["facturx"], ".//ram:PayeePartyCreditorFinancialAccount/*"), ["FR7630006000011234567890189"])
+        self.assertEqual(
+            cii(files["facturx"], ".//ram:ApplicableHeaderTradeSettlement/ram:PaymentReference"),
+            [invoice.payment_reference],
+        )
+        self.assertEqual(
+            cii(files["facturx"], ".//ram:PayeePartyCreditorFinancialAccount/*"), ["FR7630006000011234567890189"]
+        )
         # the due date and the terms
         self.assertEqual(ubl(files["ubl_bis3"], "cbc:DueDate"), [str(invoice.invoice_date_due)])
         self.assertIn("30", ubl(files["ubl_bis3"], "cac:PaymentTerms/cbc:Note")[0])
@@ -89,21 +100,31 @@ class TestEinvoiceContents(AgencyEinvoiceCommon):
         self.assertFalse(ubl(files["ubl_bis3"], "cac:OrderReference/cbc:ID"), "no single PO: none invented")
         self.assertEqual(ubl(files["ubl_bis3"], "cbc:BuyerReference"), ["PO-A, PO-B"])
         self.assertEqual(
-            sorted(ubl(files["ubl_bis3"], "cac:InvoiceLine/cac:Item/cac:AdditionalItemProperty[cbc:Name='Purchase order']/cbc:Value")),
+            sorted(
+                ubl(
+                    files["ubl_bis3"],
+                    "cac:InvoiceLine/cac:Item/cac:AdditionalItemProperty[cbc:Name='Purchase order']/cbc:Value",
+                )
+            ),
             ["PO-A", "PO-B"],
         )
 
     def test_two_pos_of_a_public_body_on_two_invoices(self):
         invoices = self._bill(
             self.norway,
-            [(self.project_brand, [(self.hours, 3, 3)], "4500012345"), (self.project_web, [(self.fixed, 1, 0)], "4500067890")],
+            [
+                (self.project_brand, [(self.hours, 3, 3)], "4500012345"),
+                (self.project_web, [(self.fixed, 1, 0)], "4500067890"),
+            ],
         )
         self.assertEqual(len(invoices), 2)
         for invoice in invoices:
             files = self.assertValidEinvoice(invoice)
             po = invoice.invoice_line_ids.sale_line_ids.order_id.client_order_ref
             self.assertEqual(ubl(files["ubl_bis3"], "cac:OrderReference/cbc:ID"), [po])
-            self.assertEqual(ubl(files["ubl_bis3"], "cbc:BuyerReference"), ["Kari Nordmann"], "the buyer's own reference")
+            self.assertEqual(
+                ubl(files["ubl_bis3"], "cbc:BuyerReference"), ["Kari Nordmann"], "the buyer's own reference"
+            )
             self.assertEqual(cii(files["facturx"], ".//ram:BuyerReference"), ["Kari Nordmann"])
 
     def test_german_public_buyer_xrechnung(self):
@@ -134,7 +155,9 @@ class TestEinvoiceContents(AgencyEinvoiceCommon):
     def test_deposit_deducted(self):
         self.client_company.write({"agency_billing_policy": "deposit", "agency_deposit_percent": 30})
         order = self._order(self.client_company, self.project_web, [(self.hours, 10, 0)], po="PO-DEP")
-        run = self.env["agency.billing.run"].create({"date": "2026-10-05", "partner_ids": [Command.set(self.client_company.ids)]})
+        run = self.env["agency.billing.run"].create(
+            {"date": "2026-10-05", "partner_ids": [Command.set(self.client_company.ids)]}
+        )
         run.action_preview()
         run.action_bill()
         deposit = run.invoice_ids
@@ -146,7 +169,9 @@ class TestEinvoiceContents(AgencyEinvoiceCommon):
         self.assertEqual(final.amount_untaxed, 700)
         self._register_payment(final, amount=100.0)  # something already paid on it, too
         files = self.assertValidEinvoice(final)
-        self.assertEqual(ubl(files["ubl_bis3"], "cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID"), [deposit.name])
+        self.assertEqual(
+            ubl(files["ubl_bis3"], "cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID"), [deposit.name]
+        )
         self.assertEqual(cii(files["facturx"], ".//ram:InvoiceReferencedDocument/ram:IssuerAssignedID"), [deposit.name])
         self.assertIn(f"Deposit already invoiced: {deposit.name}", ubl(files["ubl_bis3"], "cac:InvoiceLine/cbc:Note"))
         self.assertEqual(ubl(files["ubl_bis3"], "cac:LegalMonetaryTotal/cbc:PrepaidAmount"), ["100.00"])
@@ -176,7 +201,9 @@ class TestEinvoiceContents(AgencyEinvoiceCommon):
             ref="PO-USD-1",
             partner_bank_id=self.bank.id,
             invoice_line_ids=[
-                self._prepare_invoice_line(price_unit=333.33, quantity=3, name="Motion design", tax_ids=self.tax_20.ids),
+                self._prepare_invoice_line(
+                    price_unit=333.33, quantity=3, name="Motion design", tax_ids=self.tax_20.ids
+                ),
                 self._prepare_invoice_line(price_unit=99.99, quantity=7, name="Printed books", tax_ids=self.tax_10.ids),
             ],
             post=True,
@@ -210,11 +237,13 @@ class TestEinvoiceDocuments(AgencyEinvoiceCommon):
         names = [doc["filename"] for doc in invoice._get_invoice_legal_documents_all(allow_fallback=True)]
         self.assertIn(invoice.ubl_cii_xml_id.name, names)
         xml = invoice.ubl_cii_xml_id.raw
-        self.assertTrue(ubl(xml, "cac:AdditionalDocumentReference/cac:Attachment/cbc:EmbeddedDocumentBinaryObject"), "PDF embedded")
+        self.assertTrue(
+            ubl(xml, "cac:AdditionalDocumentReference/cac:Attachment/cbc:EmbeddedDocumentBinaryObject"), "PDF embedded"
+        )
 
     def _check_attachment(self, invoice):
         """Rules broken by the stored file (what was sent)."""
-        from .einvoice_rules import check_ubl  # noqa: PLC0415
+        from .einvoice_rules import check_ubl
 
         return check_ubl(invoice.ubl_cii_xml_id.raw, invoice)
 
@@ -229,12 +258,12 @@ class TestEinvoiceDocuments(AgencyEinvoiceCommon):
         )
         self.assertEqual(len(embedded), 1)
         self.assertEqual(cii(embedded.raw, ".//ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID"), ["PO-PRINT"])
-        self.assertIn("urn:cen.eu:en16931:2017", cii(embedded.raw, ".//ram:GuidelineSpecifiedDocumentContextParameter/ram:ID"))
+        self.assertIn(
+            "urn:cen.eu:en16931:2017", cii(embedded.raw, ".//ram:GuidelineSpecifiedDocumentContextParameter/ram:ID")
+        )
 
     def test_unsent_invoice_downloads_with_its_einvoice(self):
         invoice = self._bill(self.norway, [(self.project_web, [(self.hours, 1, 1)], "4500022222")])
         self.assertFalse(invoice.invoice_pdf_report_id)
         docs = invoice._get_invoice_legal_documents_all(allow_fallback=True)
         self.assertIn("xml", [doc["filetype"] for doc in docs])
-
-

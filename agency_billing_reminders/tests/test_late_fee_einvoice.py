@@ -30,25 +30,37 @@ class TestLateFeeEinvoice(AgencyEinvoiceCommon):
         )
 
     def test_late_fee_and_its_waiver(self):
-        invoice = self._bill(self.client_company, [(self.project_web, [(self.hours, 3, 3)], "PO-LATE")], date="2026-05-01")
+        invoice = self._bill(
+            self.client_company, [(self.project_web, [(self.hours, 3, 3)], "PO-LATE")], date="2026-05-01"
+        )
         fee = invoice._agency_charge_late_fee(self.policy, fields.Date.to_date("2026-06-15"))
         self.assertEqual(fee.agency_late_fee_origin_id, invoice)
         files = self.assertValidEinvoice(fee)
         root = etree.fromstring(files["ubl_bis3"])
-        self.assertEqual(root.findtext("cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID", namespaces=UBL), invoice.name)
-        self.assertEqual(root.findtext("cac:OrderReference/cbc:ID", namespaces=UBL), "PO-LATE", "the PO of the invoice it is about")
+        self.assertEqual(
+            root.findtext("cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID", namespaces=UBL), invoice.name
+        )
+        self.assertEqual(
+            root.findtext("cac:OrderReference/cbc:ID", namespaces=UBL), "PO-LATE", "the PO of the invoice it is about"
+        )
         cii = etree.fromstring(files["facturx"])
-        self.assertEqual(cii.findtext(".//ram:InvoiceReferencedDocument/ram:IssuerAssignedID", namespaces=CII), invoice.name)
+        self.assertEqual(
+            cii.findtext(".//ram:InvoiceReferencedDocument/ram:IssuerAssignedID", namespaces=CII), invoice.name
+        )
 
         credit_note = fee._agency_waive_late_fee("Goodwill")
         files = self.assertValidEinvoice(credit_note)
         root = etree.fromstring(files["ubl_bis3"])
         self.assertEqual(etree.QName(root).localname, "CreditNote")
-        self.assertEqual(root.findtext("cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID", namespaces=UBL), fee.name)
+        self.assertEqual(
+            root.findtext("cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID", namespaces=UBL), fee.name
+        )
         self.assertEqual(etree.fromstring(files["facturx"]).findtext(".//ram:TypeCode", namespaces=CII), "381")
 
     def test_waiver_of_a_partly_paid_fee_says_when_it_is_paid_back(self):
-        invoice = self._bill(self.client_company, [(self.project_web, [(self.hours, 1, 1)], "PO-LATE2")], date="2026-05-01")
+        invoice = self._bill(
+            self.client_company, [(self.project_web, [(self.hours, 1, 1)], "PO-LATE2")], date="2026-05-01"
+        )
         fee = invoice._agency_charge_late_fee(self.policy, fields.Date.to_date("2026-06-15"))
         self._register_payment(fee, amount=10.0)
         credit_note = fee._agency_waive_late_fee("Paid by mistake")
