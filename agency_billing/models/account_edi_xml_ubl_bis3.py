@@ -9,7 +9,7 @@ class AccountEdiXmlUblBis3(models.AbstractModel):
 
     # EXTENDS account_edi_ubl_cii
     def _add_invoice_header_nodes(self, document_node, vals):
-        super()._add_invoice_header_nodes(document_node, vals)
+        result = super()._add_invoice_header_nodes(document_node, vals)
         invoice = vals["invoice"]
         einvoice = self.env["agency.einvoice"]
         refs = einvoice._references(invoice)
@@ -35,13 +35,15 @@ class AccountEdiXmlUblBis3(models.AbstractModel):
         # a credit note still to pay back says when (BR-CO-25); Odoo gives terms to invoices only
         if vals["document_type"] == "credit_note" and not invoice.currency_id.is_zero(invoice.amount_residual):
             document_node["cac:PaymentTerms"] = {"cbc:Note": {"_text": einvoice._terms_note(invoice)}}
+        return result
 
     # EXTENDS account_edi_ubl_cii: the terms in words, installments and early-payment discount included
     def _add_invoice_payment_terms_nodes(self, document_node, vals):
-        super()._add_invoice_payment_terms_nodes(document_node, vals)
+        result = super()._add_invoice_payment_terms_nodes(document_node, vals)
         document_node["cac:PaymentTerms"] = {
             "cbc:Note": {"_text": self.env["agency.einvoice"]._terms_note(vals["invoice"])}
         }
+        return result
 
     def _agency_line_info(self, vals):
         """Our line values (project, PO, note) of the base line being rendered, computed once per file."""
@@ -52,14 +54,15 @@ class AccountEdiXmlUblBis3(models.AbstractModel):
 
     # EXTENDS account_edi_ubl_cii: the project and the PO of each line (BT-127)
     def _add_invoice_line_note_nodes(self, line_node, vals):
-        super()._add_invoice_line_note_nodes(line_node, vals)
+        result = super()._add_invoice_line_note_nodes(line_node, vals)
         info = self._agency_line_info(vals)
         if info and info["note"]:
             line_node["cbc:Note"] = {"_text": info["note"]}
+        return result
 
     # EXTENDS account_edi_ubl_cii: ... and as item attributes (BG-32)
     def _add_invoice_line_item_nodes(self, line_node, vals):
-        super()._add_invoice_line_item_nodes(line_node, vals)
+        result = super()._add_invoice_line_item_nodes(line_node, vals)
         info = self._agency_line_info(vals)
         if info:
             item = line_node["cac:Item"]
@@ -70,3 +73,4 @@ class AccountEdiXmlUblBis3(models.AbstractModel):
                     for name, value in self.env["agency.einvoice"]._line_properties(vals["invoice"], info)
                 ),
             ]
+        return result
