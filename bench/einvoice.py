@@ -43,10 +43,14 @@ def generate(env, count):
         }
     )
     company.partner_id.write({"peppol_eas": "0009", "peppol_endpoint": "73282932000074"})
-    bank = env["res.partner.bank"].create(
+    bank = env["res.partner.bank"].search([("acc_number", "=", "FR7630006000011234567890189")], limit=1) or env[
+        "res.partner.bank"
+    ].create(
         {"acc_number": "FR7630006000011234567890189", "partner_id": company.partner_id.id, "allow_out_payment": True}
     )
-    tax = env["account.tax"].create({"name": "TVA 20 %", "amount": 20.0, "type_tax_use": "sale"})
+    tax = env["account.tax"].search([("name", "=", "TVA 20 %")], limit=1) or env["account.tax"].create(
+        {"name": "TVA 20 %", "amount": 20.0, "type_tax_use": "sale"}
+    )
     product = env["product.product"].create(
         {"name": "Design hour", "type": "service", "taxes_id": [Command.set(tax.ids)]}
     )
