@@ -36,6 +36,8 @@ class AccountEdiXmlCii(models.AbstractModel):
     # EXTENDS account_edi_ubl_cii
     def _export_invoice_vals(self, invoice):
         vals = super()._export_invoice_vals(invoice)
+        if not self.env["agency.einvoice"]._applies(invoice):
+            return vals
         if self._name == "account.edi.xml.cii":
             vals["document_context_id"] = FACTURX_EN16931
         refs = self.env["agency.einvoice"]._references(invoice)
@@ -51,6 +53,8 @@ class AccountEdiXmlCii(models.AbstractModel):
     # invoices this one is about are referenced
     def _export_invoice(self, invoice):
         xml, errors = super()._export_invoice(invoice)
+        if not self.env["agency.einvoice"]._applies(invoice):
+            return xml, errors
         invoice = invoice.with_context(lang=invoice.partner_id.lang)
         tree = etree.fromstring(xml)
         self._agency_add_line_details(tree, invoice)

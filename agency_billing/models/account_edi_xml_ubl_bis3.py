@@ -12,6 +12,8 @@ class AccountEdiXmlUblBis3(models.AbstractModel):
         result = super()._add_invoice_header_nodes(document_node, vals)
         invoice = vals["invoice"]
         einvoice = self.env["agency.einvoice"]
+        if not einvoice._applies(invoice):
+            return result
         refs = einvoice._references(invoice)
         vals["_agency_line_info"] = einvoice._line_info(invoice)  # read by the line nodes (copies of vals)
         # PEPPOL-EN16931-R003: a buyer reference or an order reference; the PO where there is one
@@ -40,6 +42,8 @@ class AccountEdiXmlUblBis3(models.AbstractModel):
     # EXTENDS account_edi_ubl_cii: the terms in words, installments and early-payment discount included
     def _add_invoice_payment_terms_nodes(self, document_node, vals):
         result = super()._add_invoice_payment_terms_nodes(document_node, vals)
+        if "_agency_line_info" not in vals:  # not an agency client's invoice
+            return result
         document_node["cac:PaymentTerms"] = {
             "cbc:Note": {"_text": self.env["agency.einvoice"]._terms_note(vals["invoice"])}
         }
@@ -47,8 +51,8 @@ class AccountEdiXmlUblBis3(models.AbstractModel):
 
     def _agency_line_info(self, vals):
         """Our line values (project, PO, note) of the base line being rendered, computed once per file."""
-        if "_agency_line_info" not in vals:
-            vals["_agency_line_info"] = self.env["agency.einvoice"]._line_info(vals["invoice"])
+        if "_agency_line_info" not in vals:  # set by the header for agency clients only
+            return None
         line = vals["base_line"].get("record")
         return vals["_agency_line_info"].get(line.id) if line else None
 

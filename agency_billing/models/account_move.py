@@ -277,6 +277,8 @@ class AccountMove(models.Model):
         docs = super()._get_invoice_legal_documents_all(allow_fallback=allow_fallback)
         if not (allow_fallback and docs and not self.invoice_pdf_report_id and self.state == "posted"):
             return docs
+        if not self.env["agency.einvoice"]._applies(self):
+            return docs
         edi_format = self.commercial_partner_id.with_company(self.company_id).invoice_edi_format
         if edi_format and edi_format != "facturx" and self._need_ubl_cii_xml(edi_format):
             builder = self.env["res.partner"]._get_edi_builder(edi_format)

@@ -21,6 +21,12 @@ class AgencyEinvoice(models.AbstractModel):
     _name = "agency.einvoice"
     _description = "Agency e-invoice contents"
 
+    @api.model
+    def _applies(self, move):
+        """Our contents are for the sales documents of agency clients (billing profile or public
+        administration); other documents keep Odoo's own files unchanged."""
+        return move.is_sale_document() and move.commercial_partner_id._agency_is_einvoice_client()
+
     # ------------------------------------------------------------------
     # LINES
     # ------------------------------------------------------------------
