@@ -9,6 +9,7 @@
     "license": "LGPL-3",
     "depends": [
         "account",
+        "account_edi_ubl_cii",
         "sale_management",
         "sale_project",
         # OCA (PyPI, requirements.txt): bank statement files and the reconciliation screen

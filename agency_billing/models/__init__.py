@@ -1,3 +1,5 @@
+from . import account_edi_xml_cii_facturx
+from . import account_edi_xml_ubl_bis3
 from . import account_journal
 from . import account_move
 from . import account_move_line
@@ -5,6 +7,7 @@ from . import account_partial_reconcile
 from . import account_move_send
 from . import account_payment_term
 from . import agency_billing_run
+from . import agency_einvoice
 from . import agency_billing_run_planning
 from . import agency_billing_run_invoicing
 from . import agency_billing_run_prefill
@@ -14,7 +17,9 @@ from . import agency_statement_document
 from . import product_template
 from . import res_company
 from . import res_config_settings
+from . import ir_actions_report
 from . import res_partner
+from . import res_partner_einvoice
 from . import sale_order
 from . import sale_order_line
 from . import agency_recommendation

@@ -360,3 +360,24 @@ class AccountMove(models.Model):
         if self.state != "draft":
             raise UserError(self.env._("Only a draft invoice can get another service."))
         self.write({"invoice_line_ids": [Command.create({"product_id": product.id, "quantity": 1})]})
+
+    # ------------------------------------------------------------------
+    # E-INVOICE (contents: agency.einvoice)
+    # ------------------------------------------------------------------
+
+    def _get_invoice_legal_documents_all(self, allow_fallback=False):
+        # EXTENDS account: a posted invoice not sent yet downloads (portal, back office) with the UBL
+        # e-invoice of its client's format too, as it will be sent; once sent, Odoo serves the stored
+        # files. Factur-X needs no extra file: it is inside the agency PDF.
+        docs = super()._get_invoice_legal_documents_all(allow_fallback=allow_fallback)
+        if not (allow_fallback and docs and not self.invoice_pdf_report_id and self.state == "posted"):
+            return docs
+        if not self.env["agency.einvoice"]._applies(self):
+            return docs
+        edi_format = self.commercial_partner_id.with_company(self.company_id).invoice_edi_format
+        if edi_format and edi_format != "facturx" and self._need_ubl_cii_xml(edi_format):
+            builder = self.env["res.partner"]._get_edi_builder(edi_format)
+            xml, errors = builder._export_invoice(self)
+            if not errors:
+                docs.append({"filename": builder._export_invoice_filename(self), "filetype": "xml", "content": xml})
+        return docs

@@ -10,6 +10,7 @@ from . import test_billing_run_policies
 from . import test_billing_run_prefill
 from . import test_billing_run_preview
 from . import test_customer_statement
+from . import test_einvoice
 from . import test_free_pilot
 from . import test_invoice_numbering
 from . import test_recommendation_scores

@@ -1,3 +1,4 @@
+from . import agency_einvoice
 from . import res_partner
 from . import agency_reminder_cadence
 from . import agency_reminder_step

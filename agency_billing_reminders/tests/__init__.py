@@ -5,6 +5,7 @@ from . import test_reminder_never_wrong
 from . import test_late_fee_entries
 from . import test_late_fee_once
 from . import test_late_fee_waiver
+from . import test_late_fee_einvoice
 from . import test_late_fee_validation
 from . import test_late_fee_eu_preset
 from . import test_payment_receipt
