@@ -168,6 +168,12 @@ class TestDemo(TransactionCase):
         self.assertEqual(fees.fee_move_id.state, "posted")
         self.assertTrue(all(client.country_id for client in self.clients if client.agency_client_code == "ACME"))
 
+    def test_the_website_project_finds_its_invoice_written_by_hand(self):
+        """The portal's project filter: an invoice with a "Website" section and no order is found under the
+        website project through the analytic account its lines are booked on."""
+        invoice = self.ref_("inv_acme_partial")
+        self.assertIn(self.ref_("project_acme_web"), invoice.invoice_line_ids._agency_projects())
+
     def test_staff_opens_on_agency_billing_and_has_reminders_to_send(self):
         agency = self.ref_("user_agency")
         self.assertEqual(agency.action_id.id, self.env.ref("agency_billing.action_agency_clients").id)
