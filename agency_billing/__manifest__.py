@@ -1,6 +1,6 @@
 {
     "name": "Agency Billing",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.1.1",
     "summary": "One clear invoice per client and period: billing policies, consolidated "
     "billing run, branded invoices and statements for agencies",
     "category": "Accounting/Accounting",
@@ -24,6 +24,7 @@
         "views/account_journal_views.xml",
         "views/agency_billing_run_line_views.xml",
         "views/agency_billing_run_views.xml",
+        "views/agency_billing_schedule_views.xml",
         "views/product_template_views.xml",
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
