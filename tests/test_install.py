@@ -1,5 +1,11 @@
 """The three addons installed together: menus, groups, views and the dependencies between them."""
 
+import os
+import subprocess
+import sys
+import tempfile
+
+import odoo.release
 from odoo.tests import TransactionCase, tagged
 
 
@@ -38,13 +44,6 @@ class TestOdooSourceFolder(TransactionCase):
     makes `site-packages/odoo` the first entry of the `odoo` namespace package."""
 
     def test_odoo_source_found_with_an_oca_addon_first_on_the_path(self):
-        import os  # noqa: PLC0415
-        import subprocess  # noqa: PLC0415
-        import sys  # noqa: PLC0415
-        import tempfile  # noqa: PLC0415
-
-        import odoo.release  # noqa: PLC0415
-
         root = os.path.dirname(os.path.dirname(os.path.abspath(odoo.release.__file__)))
         self.assertTrue(os.path.isfile(os.path.join(root, "requirements.txt")), "Odoo runs from a source checkout")
         agency = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "bin", "agency")

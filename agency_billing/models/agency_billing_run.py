@@ -200,8 +200,8 @@ class AgencyBillingRun(models.Model):
                     break
         if retry_soon:
             cron = self.env.ref("agency_billing.ir_cron_agency_billing_run", raise_if_not_found=False)
-            if cron:
-                cron.sudo()._trigger(self.env.cr.now() + timedelta(minutes=RETRY_LOCKED_MINUTES))  # the scheduler's clock
+            if cron:  # on the scheduler's clock (the database's)
+                cron.sudo()._trigger(self.env.cr.now() + timedelta(minutes=RETRY_LOCKED_MINUTES))
 
     def _bill_scheduled(self, schedules, today):
         """Bill the clients of these schedule rows (held by this transaction), each invoice dated on

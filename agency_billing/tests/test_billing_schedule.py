@@ -76,9 +76,7 @@ class TestBillingSchedule(BillingRunCommon):
         self.assertRecordValues(schedule, [{"state": "retry", "last_reason": "locked", "attempt_count": 1}])
         self.assertIn("another run", schedule.last_message)
         self.assertFalse(self._invoices(self.client_company))
-        self.assertGreater(
-            self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]) - triggers, triggers.browse(), "retried soon"
-        )
+        self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]) - triggers, "retried soon")
         self._cron("2026-11-06")
         self.assertRecordValues(schedule, [{"state": "billed", "last_reason": False, "attempt_count": 2}])
         self.assertEqual(self._invoices(self.client_company).invoice_date, date(2026, 11, 6))
