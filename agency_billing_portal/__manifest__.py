@@ -1,6 +1,6 @@
 {
     "name": "Agency Billing Portal",
-    "version": "19.0.1.2.0",
+    "version": "19.0.1.2.1",
     "summary": "The client's one place to see every invoice and its balance, understand it and pay",
     "category": "Accounting/Accounting",
     "author": "Agency Billing for Odoo",

@@ -69,14 +69,74 @@ class AccountMove(models.Model):
 
     @api.model
     def _agency_overdue_domain(self, date=None):
-        """Invoices to remind whose due date is before ``date`` (default: today).
+        """Invoices to remind with an installment past due before ``date`` (default: today) and not
+        paid yet: "overdue" is the installment's (``account.move.line._agency_due_lines_domain``), the
+        same for the portal, the account summary, Late Clients and the reminders.
 
         As in Odoo's own portal (``_get_overdue_invoices_domain``), a blocked (disputed) invoice is
-        not overdue. The due date is the invoice's last one: for the installments of multi-line
-        payment terms, see ``account.move.line._agency_due_lines_domain``.
+        not overdue.
         """
         date = date or fields.Date.context_today(self)
-        return self._agency_to_remind_domain() & Domain("invoice_date_due", "<", date)
+        Line = self.env["account.move.line"]
+        return self._agency_to_remind_domain() & Domain(
+            "line_ids", "any", Line._agency_unpaid_installments_domain(date)
+        )
+
+    # ------------------------------------------------------------------
+    # BUSINESS: the disputed amount of an invoice, defined once
+    # (reminders, late fees, the portal and the documents call these)
+    # ------------------------------------------------------------------
+
+    def _agency_disputed_amounts(self, date=None):
+        """The disputed amount of each of these invoices on ``date`` (default: today), taxes included, in
+        the invoice's currency: ``{move: amount}`` for the disputed ones only. Counted once per invoice and
+        never more than what is still due on it.
+
+        Here: a blocked invoice (Odoo's *Block payment*) is disputed in full. ``agency_billing_reminders``
+        adds the project sections a client disputes.
+        """
+        return {
+            move: move._agency_residual_on(date)
+            for move in self
+            if move.payment_state == "blocked" and move.is_sale_document(include_receipts=True)
+        }
+
+    def _agency_residual_on(self, date=None):
+        """What was still due on this invoice on ``date`` (default: now), in its currency."""
+        self.ensure_one()
+        return sum(line._agency_residual_on(date) for line in self._agency_installment_lines())
+
+    def _agency_installment_lines(self):
+        """The installments of the invoice: its receivable lines (one per due date of its payment terms)."""
+        return self.line_ids.filtered(lambda line: line.display_type == "payment_term")
+
+    def _agency_disputed_installments(self, date=None):
+        """The disputed part of each installment of these invoices on ``date`` (default: today):
+        ``{installment (receivable line): amount}``, in the invoice's currency, taxes included.
+
+        The disputed amount of an invoice (``_agency_disputed_amounts``) is counted once, spread over its
+        installments in proportion to their amounts, never more on one than what is still due on it (the
+        rest goes to the others, the last first). Nothing for an invoice without dispute.
+        """
+        shares = {}
+        for move, amount in self._agency_disputed_amounts(date).items():
+            currency = move.currency_id
+            installments = move._agency_installment_lines().sorted(lambda line: (line.date_maturity, line.id))
+            room = {line: max(line._agency_residual_on(date), 0.0) for line in installments}
+            total = sum(installments.mapped("amount_currency"))
+            disputed = min(amount, sum(room.values()))
+            if currency.compare_amounts(disputed, 0) <= 0 or currency.is_zero(total):
+                continue
+            left = disputed
+            for line in installments:
+                share = min(currency.round(disputed * line.amount_currency / total), room[line], left)
+                shares[line] = share
+                left -= share
+            for line in reversed(installments):  # what did not fit where it was due: on the others
+                extra = min(left, room[line] - shares[line])
+                shares[line] += extra
+                left -= extra
+        return {line: amount for line, amount in shares.items() if not line.currency_id.is_zero(amount)}
 
     # ------------------------------------------------------------------
     # SEQUENCE: client-coded numbers (EXTENDS account sequence.mixin)

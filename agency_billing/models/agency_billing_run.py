@@ -115,15 +115,20 @@ class AgencyBillingRun(models.Model):
         self._check_can_bill()
         for run in self:
             run.line_ids.unlink()
-            partners = run._get_partners_to_bill()
-            vals_list = []
-            for partner_ids in split_every(BATCH_SIZE, partners.ids):
-                batch = self.env["res.partner"].browse(partner_ids)
-                for plan in run._plan_partners(batch):
-                    vals_list.append(run._plan_to_line_vals(plan))
-            self.env["agency.billing.run.line"].create(vals_list)
+            self.env["agency.billing.run.line"].create(run._agency_preview_values())
             run.state = "previewed"
         return True
+
+    def _agency_preview_values(self):
+        """The values of the run's lines, client by client, without writing anything: works on a run
+        not saved yet (``new``), which is how *Bill Clients* previews before anything is created."""
+        self.ensure_one()
+        partners = self._get_partners_to_bill()
+        vals_list = []
+        for partner_ids in split_every(BATCH_SIZE, partners.ids):
+            for plan in self._plan_partners(self.env["res.partner"].browse(partner_ids)):
+                vals_list.append(self._plan_to_line_vals(plan))
+        return vals_list
 
     def action_bill(self):
         """Bill every client of the run (previewing first when needed). Exactly once: a client

@@ -12,6 +12,13 @@ SKIP_REASONS = [
     ("error", "Error"),
 ]
 
+LINE_STATES = [("to_bill", "To Bill"), ("billed", "Billed"), ("skipped", "Left Out"), ("failed", "Failed")]
+
+
+def change_percent(amount, previous):
+    """The change of ``amount`` versus the last period's ``previous``, in percent (0 without one)."""
+    return ((amount - previous) / previous * 100) if previous else 0.0
+
 
 class AgencyBillingRunLine(models.Model):
     """A client in a billing run: what it is (or was) billed, or why it is left out."""
@@ -24,11 +31,7 @@ class AgencyBillingRunLine(models.Model):
     run_period = fields.Char(related="run_id.period", store=True)
     company_id = fields.Many2one(related="run_id.company_id", store=True)
     partner_id = fields.Many2one("res.partner", string="Client", required=True, index=True)
-    state = fields.Selection(
-        [("to_bill", "To Bill"), ("billed", "Billed"), ("skipped", "Left Out"), ("failed", "Failed")],
-        required=True,
-        default="to_bill",
-    )
+    state = fields.Selection(LINE_STATES, required=True, default="to_bill")
     reason = fields.Selection(SKIP_REASONS)
     message = fields.Text()
     key = fields.Char(string="Billing Key", index=True, readonly=True)
@@ -43,5 +46,4 @@ class AgencyBillingRunLine(models.Model):
     @api.depends("amount", "previous_amount")
     def _compute_change_percent(self):
         for line in self:
-            previous = line.previous_amount
-            line.change_percent = ((line.amount - previous) / previous * 100) if previous else 0.0
+            line.change_percent = change_percent(line.amount, line.previous_amount)

@@ -5,7 +5,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.fields import Command, Domain
-from odoo.tools import date_utils, float_is_zero, format_date
+from odoo.tools import date_utils, float_is_zero, format_amount, format_date, formatLang
 
 from .agency_billing_plan import BillingPlan
 
@@ -195,7 +195,9 @@ class AgencyBillingRun(models.Model):
         if partner.agency_on_hold:
             return [BillingPlan(partner).skip("on_hold", self.env._("Billing is on hold for this client."))]
         if partner.agency_pilot_end_date and partner.agency_pilot_end_date >= date:
-            message = self.env._("Free pilot until %(date)s.", date=partner.agency_pilot_end_date)
+            message = self.env._(
+                "Free pilot until %(date)s.", date=format_date(self.env, partner.agency_pilot_end_date)
+            )
             return [BillingPlan(partner).skip("pilot", message)]
         sale_lines = sale_lines or self.env["sale.order.line"]
         plans = []
@@ -245,7 +247,9 @@ class AgencyBillingRun(models.Model):
             plan = BillingPlan(
                 partner,
                 message=self.env._(
-                    "Deposit of %(percent)s %% on %(order)s", percent=partner.agency_deposit_percent, order=order.name
+                    "Deposit of %(percent)s %% on %(order)s",
+                    percent=formatLang(self.env, partner.agency_deposit_percent, digits=self._percent_digits(partner)),
+                    order=order.name,
                 ),
                 currency=order.currency_id,
                 key=self._billing_key(partner, "deposit", f"so{order.id}"),
@@ -258,6 +262,11 @@ class AgencyBillingRun(models.Model):
                 plan.skip("already_billed", self.env._("Deposit already invoiced."))
             plans.append(plan)
         return plans
+
+    @api.model
+    def _percent_digits(self, partner):
+        """Decimals worth showing of the client's deposit percentage: 30 %, 12.5 %."""
+        return 0 if float(partner.agency_deposit_percent).is_integer() else 2
 
     def _plan_group(self, partner, currency, group, items):
         """One invoice: the lines and their quantities; down payments deducted when the orders
@@ -286,8 +295,8 @@ class AgencyBillingRun(models.Model):
         elif self._exceeds_credit_limit(partner, plan.amount):
             message = self.env._(
                 "Credit limit of %(limit)s exceeded: %(owed)s owed already.",
-                limit=partner.credit_limit,
-                owed=partner.credit,
+                limit=format_amount(self.env, partner.credit_limit, self.company_id.currency_id),
+                owed=format_amount(self.env, partner.credit, self.company_id.currency_id),
             )
             plan.skip("credit_limit", message)
         return plan

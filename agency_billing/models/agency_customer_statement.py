@@ -75,8 +75,9 @@ class AgencyCustomerStatement(models.AbstractModel):
 
         Returns ``{'partner', 'company', 'date_from', 'date_to', 'currencies': [block, ...]}`` where each
         block holds ``currency``, ``opening_balance``, ``lines`` (date, number, kind, reference, due date,
-        debit, credit, running ``balance``), ``closing_balance``, ``open_items`` (with ``days_late`` and
-        ``bucket``) and ``ageing`` (bucket -> amount, plus ``total``). Amounts are in the block's currency.
+        debit, credit, running ``balance``), ``closing_balance``, ``open_items`` (with ``days_late``,
+        ``disputed`` and ``bucket``), ``disputed`` (of the open items, ``account.move._agency_disputed_installments``)
+        and ``ageing`` (bucket -> amount, plus ``total``). Amounts are in the block's currency.
         """
         if not partner:
             raise UserError(self.env._("Choose a customer for the statement."))
@@ -134,6 +135,8 @@ class AgencyCustomerStatement(models.AbstractModel):
             )
         open_items = []
         ageing = dict.fromkeys(AGEING_BUCKETS, 0.0)
+        # the disputed part of each open installment (the one method of account.move)
+        disputed = lines.move_id._agency_disputed_installments(date_to)
         for line in lines:
             residual = self._residual_at(line, date_to)
             if currency.is_zero(residual):
@@ -155,6 +158,7 @@ class AgencyCustomerStatement(models.AbstractModel):
                     "days_late": max(days_late, 0),
                     "amount": line.amount_currency,
                     "residual": residual,
+                    "disputed": disputed.get(line, 0.0),
                     "bucket": bucket,
                 }
             )
@@ -165,6 +169,7 @@ class AgencyCustomerStatement(models.AbstractModel):
             "lines": rows,
             "closing_balance": balance,
             "open_items": open_items,
+            "disputed": sum(item["disputed"] for item in open_items),
             "ageing": ageing,
         }
 

@@ -52,11 +52,13 @@ class AgencyRecommendation(models.Model):
     def _reason(self):
         self.ensure_one()
         if self.kind == "renewal":
-            return self.env._(
-                "Renewal of %(service)s due on %(date)s",
-                service=self.product_id.display_name,
-                date=format_date(self.env, self.date_due),
-            )
+            service, date = self.product_id.display_name, format_date(self.env, self.date_due)
+            if self._agency_is_time_based():
+                # hours or days of work are ordered again, not renewed
+                return self.env._("More %(service)s: usually ordered again around %(date)s", service=service, date=date)
+            if self.product_id.agency_renewal_months:
+                return self.env._("Renewal of %(service)s due on %(date)s", service=service, date=date)
+            return self.env._("%(service)s is usually bought again around %(date)s", service=service, date=date)
         return self.env._(
             "%(count)s of %(total)s clients who buy %(service)s also buy %(product)s",
             count=self.support,
@@ -64,6 +66,12 @@ class AgencyRecommendation(models.Model):
             service=self.anchor_product_id.display_name,
             product=self.product_id.display_name,
         )
+
+    def _agency_is_time_based(self):
+        """Whether the service is sold by time worked (hours, days): ordered again, never "renewed"."""
+        hour = self.env.ref("uom.product_uom_hour", raise_if_not_found=False)
+        uom = self.product_id.uom_id
+        return bool(hour) and hour in (uom | uom.relative_uom_id)
 
     # ------------------------------------------------------------------
     # ACTIONS (buttons of the suggestion lists)

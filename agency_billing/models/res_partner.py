@@ -279,14 +279,18 @@ class ResPartner(models.Model):
     # BUSINESS
     # ------------------------------------------------------------------
 
-    def _agency_account_summary(self, date=None):
-        """What the client owes, in the company's currency, for the portal and the back office.
+    def _agency_account_summary(self, date=None, company=None):
+        """What the client owes to one company (default: the current one), in that company's currency,
+        for the portal and the back office: residuals of different companies are never added up.
 
-        One aggregate query for all of ``self`` (commercial entities). Returns
+        One aggregate query per figure for all of ``self`` (commercial entities). "Overdue" is the
+        installments past due (``account.move.line._agency_due_lines_domain``). Returns
         ``{partner_id: {"balance", "overdue", "overdue_count", "next_due_date", "oldest_due_date"}}``.
         """
         date = date or fields.Date.context_today(self)
+        company = company or self.env.company
         Move = self.env["account.move"]
+        Line = self.env["account.move.line"]
         partners = self.commercial_partner_id
         summary = {
             partner.id: {
@@ -299,21 +303,31 @@ class ResPartner(models.Model):
             for partner in partners
         }
         base = Move._agency_open_domain() & Domain(
-            [("commercial_partner_id", "in", partners.ids), ("company_id", "in", self.env.companies.ids)]
+            [("commercial_partner_id", "in", partners.ids), ("company_id", "=", company.id)]
         )
         by_partner = ["commercial_partner_id"]
         for partner, balance in Move._read_group(base, by_partner, ["amount_residual_signed:sum"]):
             summary[partner.id]["balance"] = balance
-        overdue = Move._agency_overdue_domain(date) & base
-        for partner, amount, count, oldest in Move._read_group(
+        overdue = Line._agency_due_lines_domain(date) & Domain(
+            [("partner_id", "in", partners.ids), ("company_id", "=", company.id)]
+        )
+        for partner, amount, count, oldest in Line._read_group(
             overdue,
-            by_partner,
-            ["amount_residual_signed:sum", "__count", "invoice_date_due:min"],
+            ["partner_id"],
+            ["amount_residual:sum", "move_id:count_distinct", "date_maturity:min"],
         ):
-            summary[partner.id].update(overdue=amount, overdue_count=count, oldest_due_date=oldest)
-        upcoming = base & Domain([("move_type", "=", "out_invoice"), ("invoice_date_due", ">=", date)])
-        for partner, next_due in Move._read_group(upcoming, by_partner, ["invoice_date_due:min"]):
-            summary[partner.id]["next_due_date"] = next_due
+            if partner.id in summary:
+                summary[partner.id].update(overdue=amount, overdue_count=count, oldest_due_date=oldest)
+        upcoming = Line._agency_due_lines_domain() & Domain(
+            [
+                ("partner_id", "in", partners.ids),
+                ("company_id", "=", company.id),
+                ("date_maturity", ">=", date),
+            ]
+        )
+        for partner, next_due in Line._read_group(upcoming, ["partner_id"], ["date_maturity:min"]):
+            if partner.id in summary:
+                summary[partner.id]["next_due_date"] = next_due
         return summary
 
     def _agency_statement_data(self, date_from=None, date_to=None, company=None):

@@ -20,3 +20,5 @@ from . import test_recommendation_refresh
 from . import test_recommendation_evaluation
 from . import test_recommendation_queries
 from . import test_statement_document
+from . import test_partner_form_labels
+from . import test_billing_run_wizard

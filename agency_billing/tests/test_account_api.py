@@ -86,7 +86,16 @@ class TestAccountApi(AgencyBillingCommon):
         self.assertAlmostEqual(due.amount_residual, invoice.amount_total * 0.3)
         unpaid = Line.search(Line._agency_due_lines_domain() & Domain("move_id", "=", invoice.id))
         self.assertEqual(len(unpaid), 2)
-        self.assertNotIn(invoice, self._search(self.Move._agency_overdue_domain()), "not overdue before its last date")
+        # one "overdue" everywhere: the invoice is overdue from its first installment's date, for that
+        # installment's amount (the portal, the account summary, Late Clients and the reminders alike)
+        self.assertIn(invoice, self._search(self.Move._agency_overdue_domain()), "overdue from its first due date")
+        self.assertNotIn(invoice, self._search(self.Move._agency_overdue_domain("2026-11-01")))
+        before = self.client_company._agency_account_summary()[self.client_company.id]
+        self._register_payment(invoice, amount=due.amount_residual)
+        after = self.client_company._agency_account_summary()[self.client_company.id]
+        self.assertAlmostEqual(before["overdue"] - after["overdue"], invoice.amount_total * 0.3)
+        self.assertEqual(before["overdue_count"] - after["overdue_count"], 1)
+        self.assertNotIn(invoice, self._search(self.Move._agency_overdue_domain()), "its second one is not due yet")
 
     @freeze_time("2026-11-22")
     def test_account_summary(self):

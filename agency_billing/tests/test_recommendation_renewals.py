@@ -29,9 +29,29 @@ class TestRecommendationRenewals(AgencyRecommendationCommon):
         self.assertEqual(renewals[0]["date"], self.months_ago(11, days=10) + relativedelta(months=12))
         self.assertEqual(renewals[1]["date"], self.months_ago(11) + relativedelta(months=12))
         self.assertIn("Renewal of Hosting due on", renewals[1]["reason"])
+        self.assertIn("Audit is usually bought again around", renewals[0]["reason"])
         self.assertAlmostEqual(renewals[1]["expected_monthly"], 300)
         # and nothing it buys is suggested as new
         self.assertFalse(self.client_company._agency_suggestion_records().product_id & renewals[0]["product"])
+
+    def test_hourly_service_is_ordered_again_not_renewed(self):
+        design = self.env["product.product"].create(
+            {
+                "name": "Design hour",
+                "type": "service",
+                "list_price": 100.0,
+                "invoice_policy": "order",
+                "uom_id": self.env.ref("uom.product_uom_hour").id,
+                "taxes_id": [],
+            }
+        )
+        for months in (9, 6, 3):  # a block of hours every quarter
+            self._bill(self.client_company, [(design, 1000)], date=self.months_ago(months, days=-10))
+        self._refresh()
+        [renewal] = self.client_company._agency_renewals()
+        self.assertEqual(renewal["product"], design)
+        self.assertIn("More Design hour: usually ordered again around", renewal["reason"])
+        self.assertNotIn("Renewal", renewal["reason"])
 
     def test_renewal_not_due_yet_is_not_shown(self):
         self._bill(self.client_company, [(self.hosting, 300)], date=self.months_ago(2))

@@ -1,8 +1,11 @@
+from urllib.parse import urlencode
+
 from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request, route
 
 from odoo.addons.account_payment.controllers import payment as payment_controllers
+from odoo.addons.payment import utils as payment_utils
 
 from .account import AgencyAccountPortal
 
@@ -64,7 +67,8 @@ class AgencyPaymentPortal(AgencyAccountPortal):
                         "currency": currency,
                         "amount_residual": chosen,
                         "payment_reference": reference,
-                        "landing_route": "/my/invoices?filterby=paid" if len(invoices) > 1 else invoices.access_url,
+                        # a selection's transaction lands on Odoo's payment confirmation (set once it exists)
+                        "landing_route": "/my/invoices" if len(invoices) > 1 else invoices.access_url,
                         "transaction_route": "/my/invoices/pay/transaction/" + ",".join(map(str, invoices.ids)),
                     },
                     **kw,
@@ -84,9 +88,20 @@ class AgencyPaymentPortal(AgencyAccountPortal):
         kwargs.pop("access_token", None)
         self._validate_transaction_kwargs(kwargs)
         reference = payment_reference or invoices._agency_portal_payment_reference(invoices)
-        return self._process_transaction(
+        values = self._process_transaction(
             request.env.user.partner_id.id, invoices.currency_id.id, invoices.ids, reference, amount=amount, **kwargs
         )
+        if len(invoices) > 1:
+            self._agency_land_on_confirmation(values["reference"])
+        return values
+
+    @staticmethod
+    def _agency_land_on_confirmation(reference):
+        """After paying a selection, the customer lands on Odoo's payment confirmation of the transaction
+        (its status, amount and reference), not on a list of invoices that says nothing."""
+        tx_sudo = request.env["payment.transaction"].sudo().search([("reference", "=", reference)], limit=1)
+        token = payment_utils.generate_access_token(tx_sudo.partner_id.id, tx_sudo.amount, tx_sudo.currency_id.id)
+        tx_sudo.landing_route = f"/payment/confirmation?{urlencode({'tx_id': tx_sudo.id, 'access_token': token})}"
 
 
 class AgencyInvoiceTransaction(payment_controllers.PaymentPortal):

@@ -55,10 +55,13 @@ class PortalAccount(portal.PortalAccount):
                 else [],
                 "agency_epd": next_payment if next_payment.get("installment_state") == "epd" else False,
                 "agency_holds": self._agency_holds(invoice),
+                # the one disputed amount (taxes included) of account.move, as reminders and late fees see it
+                "agency_disputed": invoice._agency_disputed_amounts().get(invoice, 0.0),
                 "agency_flash": request.session.pop("agency_portal_flash", None),
                 "agency_can_talk_back": invoice.state == "posted"
                 and invoice.move_type in ("out_invoice", "out_receipt")
                 and not invoice.currency_id.is_zero(invoice.amount_residual),
+                "agency_payment_in_progress": invoice._agency_portal_payment_in_progress(),
                 "agency_today": fields.Date.context_today(invoice),
             }
         )
@@ -93,6 +96,9 @@ class PortalAccount(portal.PortalAccount):
             "disputed": request.env._("Disputed"),
         }
         filters.pop("overdue_invoices", None)  # replaced by ours: the whole client's, not one contact's
+        # vendor bills only for who has some (as Odoo's portal home counts them)
+        if "bills" in filters and not Move.search_count(self._get_invoices_domain("in"), limit=1):
+            filters.pop("bills")
         for status in PORTAL_STATUSES:
             filters[status] = {"label": labels[status], "domain": Move._agency_portal_status_domain(status)}
         return filters
@@ -127,7 +133,21 @@ class PortalAccount(portal.PortalAccount):
         # the invoices the user may see (its record rules, as a subquery), their order lines' projects
         visible = Move._search(self._get_invoices_domain("out"))
         sale_lines = request.env["sale.order.line"].sudo().search([("invoice_lines.move_id", "in", visible)])
-        return (sale_lines.project_id | sale_lines.order_id.project_id).sorted("name")
+        projects = sale_lines.project_id | sale_lines.order_id.project_id
+        # and the projects whose analytic account lines written by hand are booked on (one grouped query)
+        booked = (
+            request.env["account.move.line"]
+            .sudo()
+            ._read_group(
+                [("move_id", "in", visible), ("analytic_distribution", "!=", False)],
+                ["analytic_distribution"],
+                ["__count"],
+            )
+        )
+        account_ids = [account_id for account_id, _count in booked if account_id]
+        if account_ids:
+            projects |= request.env["project.project"].sudo().search([("account_id", "in", account_ids)])
+        return projects.sorted("name")
 
     # ------------------------------------------------------------------
     # Account card (portal home)

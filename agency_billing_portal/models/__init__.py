@@ -4,3 +4,4 @@ from . import account_move_receipt
 from . import payment_transaction
 from . import res_partner
 from . import agency_statement_document
+from . import account_move_line

@@ -25,19 +25,28 @@ class AccountMove(models.Model):
     # COMPUTE
     # ------------------------------------------------------------------
 
-    @api.depends("invoice_line_ids.sale_line_ids.project_id", "invoice_line_ids.sale_line_ids.order_id.project_id")
+    @api.depends(
+        "invoice_line_ids.sale_line_ids.project_id",
+        "invoice_line_ids.sale_line_ids.order_id.project_id",
+        "invoice_line_ids.analytic_distribution",
+    )
     def _compute_agency_project_ids(self):
         for move in self:
-            sale_lines = move.invoice_line_ids.sale_line_ids
-            move.agency_project_ids = sale_lines.project_id | sale_lines.order_id.project_id
+            move.agency_project_ids = move.invoice_line_ids._agency_projects()
 
     def _search_agency_project_ids(self, operator, value):
-        # a line's project is its own or its order's (sale_order_line._agency_project)
+        # a line's project is its own or its order's (sale_order_line._agency_project), or the project whose
+        # analytic account the line is booked on (an invoice line written by hand, without an order)
         if operator not in ("in", "any"):
             return NotImplemented
-        return Domain("invoice_line_ids.sale_line_ids.project_id", operator, value) | Domain(
-            "invoice_line_ids.sale_line_ids.order_id.project_id", operator, value
+        projects = self.env["project.project"].sudo()
+        projects = projects.browse(value) if operator == "in" else projects.search(value)
+        domain = Domain("invoice_line_ids.sale_line_ids.project_id", "in", projects.ids) | Domain(
+            "invoice_line_ids.sale_line_ids.order_id.project_id", "in", projects.ids
         )
+        if projects.account_id:
+            domain |= Domain("invoice_line_ids.analytic_distribution", "in", projects.account_id.ids)
+        return domain
 
     # ------------------------------------------------------------------
     # PORTAL
@@ -69,6 +78,22 @@ class AccountMove(models.Model):
             [("kind", "=", "dispute"), ("state", "=", "open"), ("section_line_id", "!=", False)],
         )
         return self._agency_disputed_domain() | (self._agency_open_domain() & section_disputed)
+
+    def _agency_portal_can_select(self):
+        """Whether the customer may tick this invoice in its list to pay it with others."""
+        self.ensure_one()
+        return (
+            self.move_type == "out_invoice"
+            and self.payment_state in ("not_paid", "partial")
+            and self.sudo()._has_to_be_paid()
+        )
+
+    def _agency_portal_payment_in_progress(self):
+        """Whether an online payment of this invoice is on its way (Odoo's page says so): the customer is not
+        offered to tell the agency it has paid meanwhile."""
+        self.ensure_one()
+        last = self.sudo().get_portal_last_transaction()
+        return self.payment_state == "in_payment" or last.state in ("pending", "authorized")
 
     def _agency_mark_viewed(self):
         """Record when the client first opened the invoice (the caller leaves the agency's own views out)."""

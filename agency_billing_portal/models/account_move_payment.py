@@ -94,6 +94,10 @@ class AccountMove(models.Model):
 
     @api.model
     def _agency_portal_payment_reference(self, invoices):
-        if len(invoices) == 1:
-            return invoices.name
-        return invoices.company_id.get_next_batch_payment_communication()
+        """The reference of a portal payment of ``invoices``: the invoice numbers (the first one and how many
+        more, for a longer selection). The same on every load of the page, readable by the customer and on a
+        bank statement; Odoo makes each transaction's reference unique (``-1``, ``-2``, ...)."""
+        names = invoices.sorted(lambda invoice: (invoice.invoice_date_due or invoice.date, invoice.id)).mapped("name")
+        if len(names) <= 2:
+            return ", ".join(names)
+        return self.env._("%(invoice)s and %(count)s more", invoice=names[0], count=len(names) - 1)

@@ -5,3 +5,4 @@ from . import test_portal_account_page
 from . import test_portal_invoices
 from . import test_portal_query_counts
 from . import test_portal_receipts
+from . import test_portal_newcomer

@@ -1,6 +1,7 @@
 from freezegun import freeze_time
 
 from odoo import http
+from odoo.fields import Domain
 from odoo.tests import HttpCase, tagged
 
 from .common import AgencyPortalCommon
@@ -80,3 +81,39 @@ class TestPortalTalkBack(AgencyPortalCommon, HttpCase):
         self.assertNotIn("777.00", response.text)
         self.assertFalse(self._holds(self.other_invoice))
         self.assertNotEqual(self.other_invoice.payment_state, "blocked")
+
+    @freeze_time("2026-11-22")
+    def test_the_disputed_amount_is_the_one_of_the_reminders(self):
+        """The page shows the disputed amount of account.move (taxes included, counted once), the one the
+        reminders and the late fees leave out."""
+        tax = self.env["account.tax"].sudo().create({"name": "VAT 10 %", "amount": 10.0, "type_tax_use": "sale"})
+        invoice = self._make_invoice(
+            self.portal_partner,
+            "2026-10-01",
+            [1200.0, 800.0],
+            sections=["Website redesign", "Brand campaign"],
+            post=False,
+        )
+        invoice.invoice_line_ids.filtered(lambda line: line.display_type == "product").tax_ids = tax
+        invoice.action_post()
+        section = invoice.invoice_line_ids.filtered(lambda line: line.name == "Brand campaign")
+        self._post(invoice, "dispute", reason="The banners were never delivered.", section_line_id=section.id)
+        self.assertEqual(invoice._agency_disputed_amounts(), {invoice: 880.0})
+        page = self.url_open(f"/my/invoices/{invoice.id}").text
+        self.assertIn("agency_disputed_amount", page)
+        self.assertIn("880.00", page)
+
+
+@tagged("post_install", "-at_install")
+class TestPortalOverdue(AgencyPortalCommon):
+    """The portal's "overdue" is the reminders' and Late Clients': an installment past its due date."""
+
+    @freeze_time("2026-11-22")
+    def test_first_installment_past_due_makes_the_invoice_overdue(self):
+        terms = self.env.ref("account.account_payment_term_advance_60days")  # 30 % now, 70 % at 60 days
+        invoice = self._make_invoice(self.portal_partner, "2026-11-01", [1000.0], term=terms)
+        Move = self.env["account.move"]
+        overdue = Move.search(Move._agency_portal_status_domain("overdue") & Domain("id", "=", invoice.id))
+        self.assertEqual(overdue, invoice, "its first installment is past due, its last one is not")
+        summary = self.portal_partner.commercial_partner_id._agency_account_summary()
+        self.assertAlmostEqual(summary[self.portal_partner.commercial_partner_id.id]["overdue"], 300.0)

@@ -49,6 +49,16 @@ class AccountMove(models.Model):
             fees |= self._agency_charge_late_fee(policy, date)
         return fees
 
+    def _agency_late_fee_notes(self, step, date):
+        policy = step.cadence_id.late_fee_policy_id
+        notes = super()._agency_late_fee_notes(step, date)
+        if policy:
+            for move in self:
+                note = policy.with_context(lang=move.partner_id.lang or self.env.lang)._agency_interest_gap(move, date)
+                if note:
+                    notes[move] = note
+        return notes
+
     # ------------------------------------------------------------------
     # BUSINESS
     # ------------------------------------------------------------------
@@ -73,6 +83,10 @@ class AccountMove(models.Model):
         policy = policy.with_context(lang=self.partner_id.lang or self.env.lang)
         try:
             with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                gap = policy._agency_interest_gap(self, date)
+                if gap:
+                    _logger.info("Late fee on %s: %s", self.name, gap)
+                    self.message_post(body=self.env._("Late fee: %s.", gap), subtype_xmlid="mail.mt_note")
                 charges = policy._agency_charges(self, date)
                 if not charges:
                     return self.browse()
@@ -118,10 +132,12 @@ class AccountMove(models.Model):
         return min(self._agency_receivable_lines().mapped("date_maturity") or [self.invoice_date_due])
 
     def _agency_overdue_residual(self, date):
-        """What is still due on the installments due before ``date``, in the invoice's currency."""
+        """What is still due and not disputed on the installments due before ``date``, in the invoice's
+        currency (no fee on a disputed amount)."""
         self.ensure_one()
         lines = self._agency_receivable_lines().filtered(lambda line: line.date_maturity < date)
-        return sum(lines.mapped("amount_residual_currency"))
+        disputed = self._agency_disputed_installments(date)
+        return sum(line.amount_residual_currency - disputed.get(line, 0.0) for line in lines)
 
     def _agency_late_fee_invoice_vals(self, policy, date, charges):
         taxes = self.fiscal_position_id.map_tax(policy.tax_ids)

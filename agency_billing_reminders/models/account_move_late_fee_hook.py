@@ -11,3 +11,8 @@ class AccountMove(models.Model):
         Returns the late-fee documents created. Nothing here: the late-fee policies override it.
         """
         return self.browse()
+
+    def _agency_late_fee_notes(self, step, date):
+        """What the late fee of ``step`` could not charge on these invoices and why: ``{move: note}``, shown
+        on the reminder log. Nothing here: the late-fee policies override it."""
+        return {}

@@ -57,6 +57,18 @@ class AccountMove(models.Model):
         invoices = self.env["account.move"].union(*self._agency_receipt_invoices())
         return invoices[:1].partner_id or self.partner_id
 
+    def _agency_receipt_recipients(self):
+        """Who gets the receipt: the client's billing contacts, as for its reminders
+        (``res.partner._agency_reminder_recipients``)."""
+        self.ensure_one()
+        invoices = self.env["account.move"].union(*self._agency_receipt_invoices())
+        partner = self._agency_receipt_partner()
+        return partner.commercial_partner_id._agency_reminder_recipients(invoices or self)
+
+    def _agency_receipt_recipients_csv(self):
+        """The recipients' ids, for the mail template."""
+        return ",".join(str(partner_id) for partner_id in self._agency_receipt_recipients().ids)
+
     def _agency_receipt_payment_values(self):
         """What was received: ``{'date', 'amount', 'currency', 'reference'}`` (the receipt's header)."""
         self.ensure_one()
@@ -94,7 +106,7 @@ class AccountMove(models.Model):
         """Receipts are on for the client's cadence (its own, else its profile's); on without a cadence."""
         self.ensure_one()
         partner = self._agency_receipt_partner().commercial_partner_id
-        cadence = self.env["agency.reminder.cadence"]._agency_cadence_for(partner)[partner.id]
+        cadence = self.env["agency.reminder.cadence"]._agency_cadence_for(partner, self.company_id)[partner.id]
         return not cadence or cadence.send_receipts
 
     # ------------------------------------------------------------------
@@ -134,18 +146,13 @@ class AccountMove(models.Model):
         that says it was sent: a crash rolls both back, a payment gets one receipt."""
         template = self.env.ref("agency_billing_reminders.mail_template_payment_receipt")
         for move in self.try_lock_for_update().filtered(lambda move: move.agency_receipt_state == "to_send"):
-            partner = move._agency_receipt_partner()
-            if not (
-                move.state == "posted"
-                and move._agency_receipt_invoices()
-                and partner.email
-                and move._agency_receipt_enabled()
-            ):
+            recipients = move._agency_receipt_recipients() if move._agency_receipt_invoices() else False
+            if not (move.state == "posted" and recipients and move._agency_receipt_enabled()):
                 move.agency_receipt_state = "skipped"
                 continue
             template.send_mail(move.id, force_send=False, email_layout_xmlid="mail.mail_notification_light")
             move.write({"agency_receipt_state": "sent", "agency_receipt_date": fields.Datetime.now()})
             move.message_post(
-                body=self.env._("Payment receipt sent to %s.", partner.email_formatted),
+                body=self.env._("Payment receipt sent to %s.", ", ".join(recipients.mapped("email_formatted"))),
                 subtype_xmlid="mail.mt_note",
             )

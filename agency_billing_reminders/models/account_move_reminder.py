@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.tools import format_date
 
 
 class AccountMove(models.Model):
@@ -11,7 +12,9 @@ class AccountMove(models.Model):
         self.ensure_one()
         if self.payment_state in ("paid", "in_payment"):
             dates = self.line_ids.matched_credit_ids.mapped("max_date")
-            return self.env._("paid on %s", max(dates) if dates else fields.Date.context_today(self))
+            return self.env._(
+                "paid on %s", format_date(self.env, max(dates) if dates else fields.Date.context_today(self))
+            )
         if self.payment_state == "reversed":
             return self.env._("reversed by a credit note")
         if self.payment_state == "blocked":

@@ -1,11 +1,35 @@
 from odoo import fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_amount, format_date
 
 
 class AccountMove(models.Model):
     _inherit = "account.move"
 
     agency_reminder_hold_ids = fields.One2many("agency.reminder.hold", "move_id", string="Reminder Holds")
+
+    # ------------------------------------------------------------------
+    # BUSINESS: the disputed amount (EXTENDS agency_billing)
+    # ------------------------------------------------------------------
+
+    def _agency_disputed_amounts(self, date=None):
+        """EXTENDS agency_billing: the disputes raised on these invoices and in force on ``date`` count
+        from the day they were raised until they are resolved: the whole invoice (what was still due), or
+        each project section disputed (its total, taxes included), once even if disputed twice."""
+        amounts = super()._agency_disputed_amounts(date)
+        holds = self.env["agency.reminder.hold"]._agency_disputes_on(self, date)
+        for move, move_holds in holds.grouped("move_id").items():
+            if move in amounts:
+                continue
+            residual = move._agency_residual_on(date)
+            if move_holds.filtered(lambda hold: not hold.section_line_id):
+                disputed = residual
+            else:
+                disputed = sum(section._agency_section_total() for section in move_holds.section_line_id)
+            disputed = min(disputed, residual)
+            if move.currency_id.compare_amounts(disputed, 0) > 0:
+                amounts[move] = disputed
+        return amounts
 
     # ------------------------------------------------------------------
     # PUBLIC API: what suspends the reminders of an invoice (staff back office and the portal)
@@ -23,14 +47,18 @@ class AccountMove(models.Model):
                 raise ValidationError(
                     self.env._(
                         "The promised amount (%(amount)s) is more than what is due on %(invoice)s (%(due)s).",
-                        amount=amount,
+                        amount=format_amount(self.env, amount, self.currency_id),
                         invoice=self.name,
-                        due=self.amount_residual,
+                        due=format_amount(self.env, self.amount_residual, self.currency_id),
                     )
                 )
-        message = self.env._("Promise to pay by %(date)s.", date=date)
+        message = self.env._("Promise to pay by %(date)s.", date=format_date(self.env, date))
         if amount:
-            message = self.env._("Promise to pay %(amount)s by %(date)s.", amount=amount, date=date)
+            message = self.env._(
+                "Promise to pay %(amount)s by %(date)s.",
+                amount=format_amount(self.env, amount, self.currency_id),
+                date=format_date(self.env, date),
+            )
         if note:
             message = f"{message} {note}"
         return Hold._agency_create_hold(
@@ -60,7 +88,9 @@ class AccountMove(models.Model):
         Hold = self.env["agency.reminder.hold"]
         Hold._agency_check_open_invoice(self)
         until = Hold._agency_paid_claim_until()
-        message = self.env._("The client says this invoice is paid; reminders wait until %s.", until)
+        message = self.env._(
+            "The client says this invoice is paid; reminders wait until %s.", format_date(self.env, until)
+        )
         if reference:
             message = self.env._("%(message)s Reference: %(reference)s", message=message, reference=reference)
         return Hold._agency_create_hold(
@@ -73,5 +103,7 @@ class AccountMove(models.Model):
         Hold._agency_check_open_invoice(self)
         date_until = Hold._agency_check_future_date(date_until, self.env._("pause"))
         reason = Hold._agency_check_reason(reason)
-        message = self.env._("Reminders paused until %(date)s: %(reason)s", date=date_until, reason=reason)
+        message = self.env._(
+            "Reminders paused until %(date)s: %(reason)s", date=format_date(self.env, date_until), reason=reason
+        )
         return Hold._agency_create_hold(self, "pause", {"date_until": date_until, "reason": reason}, message, origin)

@@ -7,7 +7,9 @@ from .agency_reminder_hold import HOLD_KINDS
 
 
 class AgencyLateClient(models.Model):
-    """*Late Clients*: one row per client and company with installments past their due date.
+    """*Late Clients*: one row per client and company with installments past their due date; its current
+    step is the last step sent for that money (the reminder log), its last reminder the last message of
+    that company.
 
     "Past due" is the base addon's definition (``account.move.line._agency_due_lines_domain``), turned
     into SQL once when the view is created, with today's date applied by the database.
@@ -39,7 +41,7 @@ class AgencyLateClient(models.Model):
     def _compute_next_step(self):
         nexts = self.env["res.partner"]._agency_reminder_next_steps(self.partner_id)
         for row in self:
-            row.next_step_id, row.next_date = nexts.get(row.partner_id.id, (False, False))
+            row.next_step_id, row.next_date = nexts.get((row.partner_id.id, row.company_id.id), (False, False))
 
     def init(self):
         Line = self.env["account.move.line"]
@@ -49,42 +51,61 @@ class AgencyLateClient(models.Model):
             SQL(
                 """
                 CREATE VIEW %(table)s AS (
-                    SELECT MIN(aml.id) AS id,
-                           aml.partner_id,
-                           aml.company_id,
-                           aml.company_currency_id AS currency_id,
+                    WITH grouped AS (
+                        SELECT MIN(aml.id) AS id,
+                               aml.partner_id,
+                               aml.company_id,
+                               aml.company_currency_id AS currency_id,
+                               SUM(aml.amount_residual) AS amount_overdue,
+                               COUNT(DISTINCT aml.move_id) AS invoice_count,
+                               MIN(aml.date_maturity) AS oldest_due_date,
+                               ARRAY_AGG(aml.id) AS line_ids
+                          FROM account_move_line aml
+                         WHERE aml.id IN %(due)s AND aml.date_maturity < CURRENT_DATE
+                      GROUP BY aml.partner_id, aml.company_id, aml.company_currency_id
+                    )
+                    SELECT grouped.id,
+                           grouped.partner_id,
+                           grouped.company_id,
+                           grouped.currency_id,
                            partner.user_id,
                            partner.agency_client_profile AS client_profile,
                            partner.agency_reminder_collections AS collections,
-                           SUM(aml.amount_residual) AS amount_overdue,
-                           COUNT(DISTINCT aml.move_id) AS invoice_count,
-                           MIN(aml.date_maturity) AS oldest_due_date,
-                           CURRENT_DATE - MIN(aml.date_maturity) AS days_late,
+                           grouped.amount_overdue,
+                           grouped.invoice_count,
+                           grouped.oldest_due_date,
+                           CURRENT_DATE - grouped.oldest_due_date AS days_late,
                            last_log.step_id,
-                           last_log.date AS last_reminder_date,
+                           last_message.date AS last_reminder_date,
                            hold.kind AS hold_kind,
                            hold.date_until AS hold_until
-                      FROM account_move_line aml
-                      JOIN res_partner partner ON partner.id = aml.partner_id
+                      FROM grouped
+                      JOIN res_partner partner ON partner.id = grouped.partner_id
                  LEFT JOIN LATERAL (
-                           SELECT log.step_id, log.date
+                           -- the last step this overdue money was sent (the most advanced of that day)
+                           SELECT log.step_id
                              FROM agency_reminder_log log
-                            WHERE log.partner_id = aml.partner_id AND log.state = 'sent'
-                         ORDER BY log.date DESC, log.id DESC
+                             JOIN agency_reminder_step step ON step.id = log.step_id
+                            WHERE log.line_id = ANY(grouped.line_ids) AND log.state = 'sent'
+                         ORDER BY log.date DESC, step.days DESC, log.id DESC
                             LIMIT 1
                       ) last_log ON TRUE
                  LEFT JOIN LATERAL (
+                           SELECT MAX(message.date) AS date
+                             FROM agency_reminder_message message
+                            WHERE message.partner_id = grouped.partner_id
+                              AND message.company_id = grouped.company_id
+                      ) last_message ON TRUE
+                 LEFT JOIN LATERAL (
                            SELECT h.kind, h.date_until
                              FROM agency_reminder_hold h
-                            WHERE h.partner_id = aml.partner_id AND h.state = 'open'
+                        LEFT JOIN account_move hold_move ON hold_move.id = h.move_id
+                            WHERE h.partner_id = grouped.partner_id AND h.state = 'open'
+                              AND (h.move_id IS NULL OR hold_move.company_id = grouped.company_id)
                               AND (h.date_until IS NULL OR h.date_until >= CURRENT_DATE)
                          ORDER BY h.date_until NULLS FIRST, h.id
                             LIMIT 1
                       ) hold ON TRUE
-                     WHERE aml.id IN %(due)s AND aml.date_maturity < CURRENT_DATE
-                  GROUP BY aml.partner_id, aml.company_id, aml.company_currency_id, partner.user_id,
-                           partner.agency_client_profile, partner.agency_reminder_collections,
-                           last_log.step_id, last_log.date, hold.kind, hold.date_until
                 )
                 """,
                 table=SQL.identifier(self._table),
@@ -107,7 +128,11 @@ class AgencyLateClient(models.Model):
 
     def action_send_next_step(self):
         self.ensure_one()
-        return self.partner_id.with_company(self.company_id).action_agency_send_next_step()
+        return (
+            self.partner_id.with_company(self.company_id)
+            .with_context(agency_reminder_company_id=self.company_id.id)
+            .action_agency_send_next_step()
+        )
 
     def action_pause(self):
         self.ensure_one()

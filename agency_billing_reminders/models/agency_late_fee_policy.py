@@ -19,6 +19,7 @@ class AgencyLateFeePolicy(models.Model):
     """
 
     _name = "agency.late.fee.policy"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _description = "Late Fee Policy"
     _order = "sequence, id"
 
@@ -97,6 +98,12 @@ class AgencyLateFeePolicy(models.Model):
         "mail in the client's language).",
     )
     note = fields.Text(translate=True)
+    rate_alert_date = fields.Date(
+        string="Missing Rate Told",
+        readonly=True,
+        copy=False,
+        help="The half-year whose missing reference rate the billing manager was last told about.",
+    )
 
     # ------------------------------------------------------------------
     # CONSTRAINTS
@@ -137,8 +144,9 @@ class AgencyLateFeePolicy(models.Model):
         currency, the cap applied."""
         self.ensure_one()
         start = invoice._agency_first_due_date() + timedelta(days=1 + self.grace_days)
-        if date < start or invoice.currency_id.is_zero(invoice.amount_residual):
-            return []
+        disputed = invoice._agency_disputed_amounts(date).get(invoice, 0.0)
+        if date < start or invoice.currency_id.compare_amounts(invoice.amount_residual, disputed) <= 0:
+            return []  # nothing due, or all of it disputed: no fee on a disputed amount
         charges = [charge for charge in getattr(self, f"_agency_fee_{self.kind}")(invoice, date, start) if charge]
         charges = self._agency_apply_cap(invoice, charges)
         if self.compensation_amount:
@@ -196,11 +204,14 @@ class AgencyLateFeePolicy(models.Model):
         reference rate changing or a partial payment inside the period starts a new line."""
         charged = self._agency_charged(invoice, ("interest",))
         resume = max([start] + [day + timedelta(days=1) for day in charged.mapped("date_to")])
+        # no interest without the reference rate of the period: charged up to the day before, the rest
+        # once the rate is entered (``_agency_interest_gap`` says why)
+        until = self._agency_interest_until(invoice, resume, date)
         installments = invoice._agency_receivable_lines().sorted("date_maturity")
         lines, date_from = [], None
         for installment in installments:
             first_day = max(resume, installment.date_maturity + timedelta(days=1 + self.grace_days))
-            for first, last, rate, due in self._agency_interest_periods(installment, first_day, date):
+            for first, last, rate, due in self._agency_interest_periods(installment, first_day, until):
                 days = (last - first).days + 1
                 label = self.env._(
                     "Late payment interest on %(invoice)s: %(amount)s at %(rate)s %% a year, %(first)s to %(last)s "
@@ -214,7 +225,40 @@ class AgencyLateFeePolicy(models.Model):
                 )
                 lines.append((label, due * rate / 100 * days / 365))
                 date_from = min(date_from or first, first)
-        return [self._agency_charge(invoice, lines, "interest", date_from, date)] if lines else []
+        return [self._agency_charge(invoice, lines, "interest", date_from, until)] if lines else []
+
+    def _agency_missing_rate(self, invoice, date_from, date_to):
+        """The first half-year from ``date_from`` to ``date_to`` whose reference rate is not known (its
+        first day), or False."""
+        if not self.use_reference_rate or self.kind != "interest" or date_from > date_to:
+            return False
+        rates = self.env["agency.reference.rate"]._agency_rates_between(date_from, date_to, invoice.company_id)
+        return next((first for first, rate in rates if rate is None), False)
+
+    def _agency_interest_until(self, invoice, date_from, date):
+        """The last day interest can be charged for: ``date``, or the day before the first half-year
+        without its reference rate."""
+        missing = self._agency_missing_rate(invoice, date_from, date)
+        return missing - timedelta(days=1) if missing else date
+
+    def _agency_interest_gap(self, invoice, date):
+        """Why no statutory interest is charged on ``invoice`` up to ``date`` (in the user's words), or
+        False: the reference rate of a half-year is not known."""
+        self.ensure_one()
+        if not self.use_reference_rate or self.kind != "interest":
+            return False
+        start = invoice._agency_first_due_date() + timedelta(days=1 + self.grace_days)
+        charged = self._agency_charged(invoice, ("interest",))
+        resume = max([start] + [day + timedelta(days=1) for day in charged.mapped("date_to")])
+        missing = self._agency_missing_rate(invoice, resume, date)
+        if not missing:
+            return False
+        return self.env._(
+            "no statutory interest from %(date)s: the reference rate of the half-year starting %(start)s is not "
+            "known (Agency Billing › Configuration › Reference Rates)",
+            date=format_date(self.env, max(resume, missing)),
+            start=format_date(self.env, missing),
+        )
 
     def _agency_installment_name(self, installment):
         return self.env._(
@@ -239,6 +283,8 @@ class AgencyLateFeePolicy(models.Model):
         rates = self.env["agency.reference.rate"]._agency_rates_between(date_from, date_to, invoice.company_id)
         periods = []
         for index, (first, rate) in enumerate(rates):
+            if rate is None:  # not known: no statutory interest (see ``_agency_interest_until``)
+                break
             last = rates[index + 1][0] - timedelta(days=1) if index + 1 < len(rates) else date_to
             periods.append((first, last, rate + self.annual_rate))
         return periods
@@ -252,12 +298,18 @@ class AgencyLateFeePolicy(models.Model):
         invoice = installment.move_id
         rates = self._agency_rate_periods(invoice, date_from, date_to)
         paid = installment._agency_paid_by_date()
-        starts = sorted({first for first, _last, _rate in rates} | {day for day in paid if date_from < day <= date_to})
+        # a dispute takes its part of the installment out from the day it is raised to its resolution
+        disputes = self.env["agency.reminder.hold"]._agency_dispute_days(invoice)
+        cuts = {first for first, _last, _rate in rates}
+        cuts |= {day for day in set(paid) | disputes if date_from < day <= date_to}
+        starts = sorted(cuts)
         periods = []
         for index, first in enumerate(starts):
             last = starts[index + 1] - timedelta(days=1) if index + 1 < len(starts) else date_to
             rate = next(rate for start, end, rate in rates if start <= first <= end)
             due = installment.amount_currency - sum(amount for day, amount in paid.items() if day <= first)
+            if disputes:
+                due -= invoice._agency_disputed_installments(first).get(installment, 0.0)
             if invoice.currency_id.compare_amounts(due, 0) > 0:
                 periods.append((first, last, rate, due))
         return periods

@@ -1,3 +1,5 @@
+from itertools import pairwise
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -39,34 +41,50 @@ class AgencyReminderCadence(models.Model):
 
     @api.constrains("step_ids")
     def _check_steps_in_order(self):
-        """Steps follow each other in time: their order is the order of their days."""
+        """Steps follow each other in time: their order is the order of their days. The message names the
+        first step out of place and the one before it."""
         for cadence in self:
-            days = cadence.step_ids.sorted(lambda step: (step.sequence, step.id)).mapped("days")
-            if days != sorted(days):
-                raise ValidationError(
-                    self.env._(
-                        "The steps of the cadence “%(cadence)s” are out of order: each step must come "
-                        "after the one before it (more days from the due date).",
-                        cadence=cadence.name,
+            steps = cadence.step_ids.sorted(lambda step: (step.sequence, step.id))
+            for previous, step in pairwise(steps):
+                if step.days < previous.days:
+                    raise ValidationError(
+                        self.env._(
+                            "The steps of the cadence “%(cadence)s” are out of order: “%(step)s” (%(days)s days "
+                            "from the due date) comes after “%(previous)s” (%(previous_days)s days). Each step must "
+                            "come after the one before it: move “%(step)s” up or give it more days.",
+                            cadence=cadence.name,
+                            step=step.name,
+                            days=step.days,
+                            previous=previous.name,
+                            previous_days=previous.days,
+                        )
                     )
-                )
 
     # ------------------------------------------------------------------
     # BUSINESS
     # ------------------------------------------------------------------
 
     @api.model
-    def _agency_cadence_for(self, partners):
-        """The cadence of each client: its own, else its profile's. Returns ``{partner_id: cadence}``."""
+    def _agency_cadence_for(self, partners, company=None):
+        """The cadence of each client in ``company`` (default: the current one): its own, else its
+        profile's, among the cadences of that company or of every company (the company's own first).
+        A client's own cadence of another company does not apply. Returns ``{partner_id: cadence}``."""
+        company = company or self.env.company
         partners = partners.commercial_partner_id
         defaults = {}
-        for cadence in self.search([("client_profile", "!=", False)], order="sequence, id"):
+        cadences = self.search(
+            [("client_profile", "!=", False), ("company_id", "in", (company.id, False))], order="sequence, id"
+        )
+        for cadence in cadences.sorted(lambda cadence: not cadence.company_id):  # stable: sequence kept
             defaults.setdefault(cadence.client_profile, cadence)
         empty = self.browse()
-        return {
-            partner.id: partner.agency_reminder_cadence_id or defaults.get(partner.agency_client_profile, empty)
-            for partner in partners
-        }
+        result = {}
+        for partner in partners:
+            own = partner.agency_reminder_cadence_id
+            if own and own.company_id and own.company_id != company:
+                own = empty
+            result[partner.id] = own or defaults.get(partner.agency_client_profile, empty)
+        return result
 
     def _agency_step_reached(self, days_late):
         """The most advanced step reached ``days_late`` days after the due date (negative: before it)."""

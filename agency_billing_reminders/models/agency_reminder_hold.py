@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
+from odoo.tools import format_date
 
 HOLD_KINDS = [
     ("pause", "Paused"),
@@ -46,6 +47,12 @@ class AgencyReminderHold(models.Model):
     company_id = fields.Many2one(related="move_id.company_id")
     currency_id = fields.Many2one(related="move_id.currency_id")
     amount = fields.Monetary(readonly=True, currency_field="currency_id")
+    date_from = fields.Date(
+        string="Since",
+        readonly=True,
+        default=fields.Date.context_today,
+        help="The day it was raised: a disputed amount is neither chased nor charged from that day on.",
+    )
     date_until = fields.Date(string="Until", readonly=True)
     reason = fields.Text(readonly=True)
     reference = fields.Char(readonly=True, help="The payment reference given by the client.")
@@ -70,6 +77,35 @@ class AgencyReminderHold(models.Model):
         date = date or fields.Date.context_today(self)
         return Domain("state", "=", "open") & (Domain("date_until", "=", False) | Domain("date_until", ">=", date))
 
+    @api.model
+    def _agency_disputes_on(self, moves, date=None):
+        """The disputes of ``moves`` in force on ``date`` (default: now): raised that day or before, and
+        not resolved by then."""
+        disputes = self.sudo().search_fetch(
+            [("kind", "=", "dispute"), ("move_id", "in", moves.ids), ("state", "in", ("open", "resolved"))],
+            ["move_id", "section_line_id", "state", "date_from", "resolved_date"],
+        )
+        if not date:
+            return disputes.filtered(lambda hold: hold.state == "open")
+        date = fields.Date.to_date(date)
+        return disputes.filtered(
+            lambda hold: (
+                hold.date_from <= date
+                and (hold.state == "open" or (hold.resolved_date and hold.resolved_date.date() > date))
+            )
+        )
+
+    @api.model
+    def _agency_dispute_days(self, moves):
+        """The days on which a dispute of ``moves`` started or ended (for the interest periods)."""
+        disputes = self.sudo().search_fetch(
+            [("kind", "=", "dispute"), ("move_id", "in", moves.ids), ("state", "in", ("open", "resolved"))],
+            ["date_from", "resolved_date"],
+        )
+        days = {hold.date_from for hold in disputes}
+        days |= {hold.resolved_date.date() for hold in disputes if hold.resolved_date}
+        return days
+
     def _agency_describe(self):
         """Why reminders wait, in the user's words: "promise to pay until 2026-12-05"."""
         self.ensure_one()
@@ -79,7 +115,7 @@ class AgencyReminderHold(models.Model):
             "dispute": self.env._("disputed"),
             "paid_claim": self.env._("client says it has paid (waiting until %(date)s)"),
         }
-        return labels[self.kind] % {"date": self.date_until or ""}
+        return labels[self.kind] % {"date": format_date(self.env, self.date_until) if self.date_until else ""}
 
     @api.model
     def _agency_create_hold(self, record, kind, values, message, origin):
@@ -148,7 +184,9 @@ class AgencyReminderHold(models.Model):
             raise ValidationError(self.env._("Please give the date of the %s.", label))
         if date < fields.Date.context_today(self):
             raise ValidationError(
-                self.env._("The date of the %(what)s (%(date)s) is in the past.", what=label, date=date)
+                self.env._(
+                    "The date of the %(what)s (%(date)s) is in the past.", what=label, date=format_date(self.env, date)
+                )
             )
         return date
 

@@ -37,6 +37,10 @@ class AgencyReminderLog(models.Model):
     currency_id = fields.Many2one("res.currency", readonly=True)
     state = fields.Selection([("sent", "Sent"), ("held", "Held back")], required=True, readonly=True, index=True)
     reason = fields.Char(readonly=True, help="Why the step was held back.")
+    note = fields.Char(
+        readonly=True,
+        help="What the step did not do, and why: no statutory interest without the reference rate of the period.",
+    )
     message_id = fields.Many2one("agency.reminder.message", readonly=True, index="btree_not_null")
     mail_id = fields.Many2one(related="message_id.mail_id")
     activity_id = fields.Many2one(related="message_id.activity_id")
@@ -46,3 +50,13 @@ class AgencyReminderLog(models.Model):
     _line_step_unique = models.Constraint(
         "UNIQUE(line_id, step_id)", "This reminder step was already handled for this installment."
     )
+
+    def action_open_message(self):
+        """The reminder message this step went out in: what the client received."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "agency.reminder.message",
+            "res_id": self.message_id.id,
+            "view_mode": "form",
+        }

@@ -3,6 +3,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.tools.misc import format_amount, format_date
 
+from .agency_reminder_step import channel_labels
+
 
 class AgencyReminderMessage(models.Model):
     """One reminder to one client on one run: every invoice that reached a step, with what is still due.
@@ -21,6 +23,7 @@ class AgencyReminderMessage(models.Model):
     step_id = fields.Many2one("agency.reminder.step", readonly=True, help="The most advanced step.")
     log_ids = fields.One2many("agency.reminder.log", "message_id", string="Invoices")
     channels = fields.Char(readonly=True, help="What was done: mail, letter, call, collections.")
+    channels_label = fields.Char(string="Channels", compute="_compute_channels_label", help="What was done.")
     recipient_ids = fields.Many2many("res.partner", string="Recipients", readonly=True)
     recipients_csv = fields.Char(compute="_compute_recipients_csv")
     lines_html = fields.Html(
@@ -34,11 +37,22 @@ class AgencyReminderMessage(models.Model):
     user_id = fields.Many2one("res.users", string="By", readonly=True)
 
     @api.depends("partner_id", "date")
+    @api.depends_context("lang")
     def _compute_name(self):
         for message in self:
             message.name = self.env._(
-                "Reminder to %(client)s, %(date)s", client=message.partner_id.name, date=message.date
+                "Reminder to %(client)s, %(date)s",
+                client=message.partner_id.name,
+                date=format_date(self.env, message.date),
             )
+
+    @api.depends("channels")
+    @api.depends_context("lang")
+    def _compute_channels_label(self):
+        labels = channel_labels(self.env)
+        for message in self:
+            codes = (message.channels or "").split(",")
+            message.channels_label = ", ".join(labels.get(code, code) for code in codes if code)
 
     @api.depends("recipient_ids")
     def _compute_recipients_csv(self):

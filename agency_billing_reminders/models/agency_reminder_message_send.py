@@ -12,9 +12,10 @@ class AgencyReminderMessage(models.Model):
 
     @api.model
     def _agency_send(self, clients, date, origin):
-        """Make one message per client of ``clients`` (``{"partner", "send": entries}``, an entry being an
-        installment that reached a step) and do what their steps say: a mail, a letter to print, an
-        activity, the collections hand-off, late fees. Returns the messages."""
+        """Make one message per client and company of ``clients`` (``{"partner", "company", "send":
+        entries}``, an entry being an installment of that company that reached a step) and do what their
+        steps say: a mail, a letter to print, an activity, the collections hand-off, late fees. Returns the
+        messages."""
         Step = self.env["agency.reminder.step"]
         Move = self.env["account.move"]
         values, jobs = [], []
@@ -27,7 +28,7 @@ class AgencyReminderMessage(models.Model):
             values.append(
                 {
                     "partner_id": partner.id,
-                    "company_id": moves[0].company_id.id,
+                    "company_id": client["company"].id,  # the plan never mixes companies
                     "date": date,
                     "step_id": steps.sorted("days")[-1].id,
                     "channels": ",".join(channels),
@@ -52,8 +53,11 @@ class AgencyReminderMessage(models.Model):
         )
         for channel, channel_jobs in by_channel.items():
             getattr(self, f"_agency_channel_{channel}")(channel_jobs)
+        Log = self.env["agency.reminder.log"].sudo()
         for step, moves in fees.items():
             moves._agency_charge_late_fees(step, date)
+            for move, note in moves._agency_late_fee_notes(step, date).items():
+                Log.search([("message_id", "in", messages.ids), ("move_id", "=", move.id)]).note = note
         return messages
 
     # ------------------------------------------------------------------

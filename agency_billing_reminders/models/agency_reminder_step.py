@@ -18,6 +18,16 @@ ACTION_CHANNELS = {
 }
 
 
+def channel_labels(env):
+    """What each channel of ``ACTION_CHANNELS`` is called, in the language of ``env``."""
+    return {
+        "mail": env._("Email"),
+        "letter": env._("Printed letter"),
+        "call": env._("Phone call"),
+        "collections": env._("Collections hand-off"),
+    }
+
+
 class AgencyReminderStep(models.Model):
     _name = "agency.reminder.step"
     _description = "Reminder Step"

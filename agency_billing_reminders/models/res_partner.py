@@ -38,7 +38,7 @@ class ResPartner(models.Model):
     def _compute_agency_company_currency_id(self):
         self.agency_company_currency_id = self.env.company.currency_id
 
-    @api.depends_context("company", "allowed_company_ids")
+    @api.depends_context("company")
     def _compute_agency_overdue(self):
         today = fields.Date.context_today(self)
         summary = self._agency_account_summary(today)
@@ -77,10 +77,14 @@ class ResPartner(models.Model):
         }
         if operator not in ops or not isinstance(value, (int, float)):
             raise UserError(self.env._("This search on overdue invoices is not supported."))
-        Move = self.env["account.move"]
-        domain = Move._agency_overdue_domain() & Domain("company_id", "in", self.env.companies.ids)
-        groups = Move._read_group(
-            domain, ["commercial_partner_id"], ["amount_residual_signed:sum", "__count", "invoice_date_due:min"]
+        # the figures of the account summary (``_agency_account_summary``): installments past due, the
+        # current company's
+        Line = self.env["account.move.line"]
+        domain = Line._agency_due_lines_domain(fields.Date.context_today(self)) & Domain(
+            "company_id", "=", self.env.company.id
+        )
+        groups = Line._read_group(
+            domain, ["partner_id"], ["amount_residual:sum", "move_id:count_distinct", "date_maturity:min"]
         )
         matches = ops[operator]
         if matches(0):

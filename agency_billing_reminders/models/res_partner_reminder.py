@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_date
 
 
 class ResPartner(models.Model):
@@ -44,7 +45,9 @@ class ResPartner(models.Model):
         date_until = Hold._agency_check_future_date(date_until, self.env._("pause"))
         reason = Hold._agency_check_reason(reason)
         partner = self.commercial_partner_id
-        message = self.env._("Reminders paused until %(date)s: %(reason)s", date=date_until, reason=reason)
+        message = self.env._(
+            "Reminders paused until %(date)s: %(reason)s", date=format_date(self.env, date_until), reason=reason
+        )
         return Hold._agency_create_hold(partner, "pause", {"date_until": date_until, "reason": reason}, message, origin)
 
     # ------------------------------------------------------------------
@@ -61,9 +64,12 @@ class ResPartner(models.Model):
         """Send this client's next reminder step now, whatever the date of the step (held reasons still apply)."""
         self.ensure_one()
         partner = self.commercial_partner_id
-        message = partner._agency_send_reminders(fields.Date.context_today(self), forced=True, origin="user")
+        # Late Clients' row: that company only; the client's form: every company selected
+        companies = self.env["res.company"].browse(self.env.context.get("agency_reminder_company_id")) or None
+        today = fields.Date.context_today(self)
+        message = partner._agency_send_reminders(today, forced=True, origin="user", companies=companies)
         if not message:
-            reasons = partner._agency_reminder_hold_reasons(fields.Date.context_today(self), forced=True)
+            reasons = partner._agency_reminder_hold_reasons(today, forced=True, companies=companies)
             raise ValidationError(
                 reasons or self.env._("Nothing to remind: %s has no open invoice to chase.", partner.name)
             )

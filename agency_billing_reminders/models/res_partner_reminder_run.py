@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.fields import Domain
-from odoo.tools import split_every
+from odoo.tools import format_amount, format_date, split_every
 
 _logger = logging.getLogger(__name__)
 
@@ -27,14 +27,17 @@ class ResPartner(models.Model):
         date = fields.Date.to_date(date_ref) if date_ref else fields.Date.context_today(self)
         self.env["agency.reminder.hold"]._agency_expire_holds(date)
         plan = self._agency_reminder_plan(date, cron=True)
+        keys_of = {}
+        for key in plan:
+            keys_of.setdefault(key[0], []).append(key)
         Cron = self.env["ir.cron"]
         done = 0
-        for partner_ids in split_every(BATCH_SIZE, list(plan)):
+        for partner_ids in split_every(BATCH_SIZE, list(keys_of)):
             self.browse(partner_ids)._agency_send_reminders_batch(
-                date, origin="cron", planned={partner_id: plan[partner_id] for partner_id in partner_ids}
+                date, origin="cron", planned={key: plan[key] for pid in partner_ids for key in keys_of[pid]}
             )
             done += len(partner_ids)
-            if Cron._commit_progress(len(partner_ids), remaining=len(plan) - done) <= 0:
+            if Cron._commit_progress(len(partner_ids), remaining=len(keys_of) - done) <= 0:
                 return
 
     # ------------------------------------------------------------------
@@ -42,35 +45,49 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _agency_reminder_plan(self, date, partners=None, forced=False, cron=False):
-        """What the reminders of ``date`` would send, client by client.
+    def _agency_reminder_plan(self, date, partners=None, forced=False, cron=False, companies=None):
+        """What the reminders of ``date`` would send, client by client and company by company.
 
         Each unpaid installment of an invoice to remind (``_agency_due_lines_domain`` of the base addon)
-        reaches the most advanced step of its client's cadence whose day has come; a step already sent is
-        never sent again. ``forced`` (staff's *Send next step now*): the next step of each installment,
-        whatever its date, and no wait between messages. ``cron``: what was held back today is not
-        reconsidered.
+        reaches the most advanced step of its client's cadence in the invoice's company whose day has
+        come; a step already sent is never sent again. ``forced`` (staff's *Send next step now*): the next
+        step of each installment, whatever its date, and no wait between messages. ``cron``: what was held
+        back today is not reconsidered. ``companies``: those of the invoices (default: the user's).
 
-        Returns ``{partner_id: {"partner", "cadence", "send": [entry], "held": [entry]}}``, an entry being a
-        dict with ``line``, ``step``, ``amount`` (in the invoice's currency), ``amount_company``, ``log`` (the
-        existing record of that step, if held back before) and ``reason``.
+        Returns ``{(partner_id, company_id): {"partner", "company", "cadence", "send": [entry],
+        "held": [entry]}}`` (as OCA's credit control, one message never mixes two companies), an entry
+        being a dict with ``line``, ``step``, ``amount`` (in the invoice's currency, its disputed part
+        left out), ``amount_company`` (the same in the company's currency), ``log`` (the existing record
+        of that step, if held back before) and ``reason``.
         """
         Line = self.env["account.move.line"]
         Cadence = self.env["agency.reminder.cadence"]
+        companies = companies or self.env.companies
         lead = Cadence.search([])._agency_lead_days()
         domain = Line._agency_due_lines_domain(date + timedelta(days=lead + 1)) & Domain(
-            "company_id", "in", self.env.companies.ids
+            "company_id", "in", companies.ids
         )
         if partners is not None:
             domain &= Domain("partner_id", "in", partners.commercial_partner_id.ids)
         lines = Line.search_fetch(
             domain,
-            ["move_id", "partner_id", "date_maturity", "amount_residual", "amount_residual_currency", "currency_id"],
+            [
+                "move_id",
+                "partner_id",
+                "company_id",
+                "date_maturity",
+                "amount_residual",
+                "amount_residual_currency",
+                "currency_id",
+            ],
             order="date_maturity, id",
         )
         if not lines:
             return {}
-        cadences = Cadence._agency_cadence_for(lines.partner_id)
+        cadences = {
+            company: Cadence._agency_cadence_for(company_lines.partner_id, company)
+            for company, company_lines in lines.grouped("company_id").items()
+        }
         logs = {}
         for log in self.env["agency.reminder.log"].search_fetch(
             [("line_id", "in", lines.ids)], ["line_id", "step_id", "state", "date"]
@@ -79,14 +96,15 @@ class ResPartner(models.Model):
 
         plan = {}
         for line in lines:
-            cadence = cadences.get(line.partner_id.id)
+            cadence = cadences[line.company_id].get(line.partner_id.id)
             if not cadence or not cadence.step_ids:
                 continue
             step, log = self._agency_reminder_next_step(cadence, line, logs.get(line.id, []), date, forced)
             if not step or (cron and log and log.state == "held" and log.date == date):
                 continue
             client = plan.setdefault(
-                line.partner_id.id, {"partner": line.partner_id, "cadence": cadence, "send": [], "held": []}
+                (line.partner_id.id, line.company_id.id),
+                {"partner": line.partner_id, "company": line.company_id, "cadence": cadence, "send": [], "held": []},
             )
             client["send"].append(
                 {
@@ -118,10 +136,11 @@ class ResPartner(models.Model):
 
     @api.model
     def _agency_reminder_apply_holds(self, plan, date, forced):
-        """Move to "held" the entries that must not be sent, with the reason, in the user's words."""
+        """Move to "held" the entries that must not be sent, with the reason, in the user's words; leave
+        the disputed part of each installment out of what is asked (``_agency_disputed_installments``)."""
         if not plan:
             return
-        partners = self.browse(list(plan))
+        partners = self.browse({key[0] for key in plan})
         moves = self.env["account.move"].browse(
             {entry["line"].move_id.id for client in plan.values() for entry in client["send"]}
         )
@@ -129,25 +148,39 @@ class ResPartner(models.Model):
             self.env["agency.reminder.hold"]._agency_active_domain(date) & Domain("partner_id", "in", partners.ids),
             ["kind", "partner_id", "move_id", "section_line_id", "date_until"],
         )
+        disputed = moves._agency_disputed_installments(date)
         pending = self._agency_reminder_pending_payments(moves)
-        last_sent = dict(
-            self.env["agency.reminder.message"]._read_group(
-                [("partner_id", "in", partners.ids)], ["partner_id"], ["date:max"]
+        last_sent = {
+            (partner.id, company.id): last
+            for partner, company, last in self.env["agency.reminder.message"]._read_group(
+                [("partner_id", "in", partners.ids)], ["partner_id", "company_id"], ["date:max"]
             )
-        )
-        for partner in partners:
-            client = plan[partner.id]
+        }
+        for key, client in plan.items():
+            partner = client["partner"]
             client_holds = holds.filtered(lambda hold, partner=partner: hold.partner_id == partner)
-            reason_all = self._agency_reminder_client_reason(client, client_holds, last_sent.get(partner), date, forced)
+            reason_all = self._agency_reminder_client_reason(client, client_holds, last_sent.get(key), date, forced)
             for entry in list(client["send"]):
-                move = entry["line"].move_id
+                line = entry["line"]
+                move = line.move_id
                 reason = reason_all or pending.get(move.id)
-                for hold in client_holds.filtered(lambda hold, move=move: hold.move_id == move):
-                    if hold.section_line_id:
-                        entry["amount"] -= min(entry["amount"], hold.section_line_id._agency_section_total())
-                        reason = reason or (entry["amount"] <= 0 and hold._agency_describe())
-                    else:
-                        reason = reason or hold._agency_describe()
+                if line in disputed:
+                    currency = line.currency_id
+                    kept = max(entry["amount"] - disputed[line], 0.0)
+                    if not currency.is_zero(entry["amount"]):
+                        entry["amount_company"] = line.company_currency_id.round(
+                            entry["amount_company"] * kept / entry["amount"]
+                        )
+                    entry["amount"] = currency.round(kept)
+                    if currency.is_zero(entry["amount"]):
+                        sections = client_holds.filtered(
+                            lambda hold, move=move: hold.move_id == move and hold.kind == "dispute"
+                        )
+                        reason = reason or (sections[:1]._agency_describe() if sections else self.env._("disputed"))
+                for hold in client_holds.filtered(
+                    lambda hold, move=move: hold.move_id == move and not hold.section_line_id
+                ):
+                    reason = reason or hold._agency_describe()
                 if reason:
                     entry["reason"] = reason
                     client["send"].remove(entry)
@@ -161,7 +194,8 @@ class ResPartner(models.Model):
 
     @api.model
     def _agency_reminder_client_reason(self, client, holds, last_date, date, forced):
-        """Why nothing is sent to this client at all (pause, promise on the client, collections, too soon)."""
+        """Why nothing is sent to this client in this company at all (pause, promise on the client,
+        collections, too soon after the last message of that company)."""
         whole = holds.filtered(lambda hold: not hold.move_id)
         if whole:
             return whole[0]._agency_describe()
@@ -173,8 +207,8 @@ class ResPartner(models.Model):
         if last_date and (date - last_date).days < gap:
             return self.env._(
                 "last reminder on %(date)s, next one not before %(next)s",
-                date=last_date,
-                next=last_date + timedelta(days=gap),
+                date=format_date(self.env, last_date),
+                next=format_date(self.env, last_date + timedelta(days=gap)),
             )
         return False
 
@@ -183,10 +217,12 @@ class ResPartner(models.Model):
         """Why what is left to send is held back: too small an amount, nobody to write to."""
         if not client["send"]:
             return False
-        total = sum(entry["amount_company"] for entry in client["send"])
+        total = sum(entry["amount_company"] for entry in client["send"])  # one company, its currency
         minimum = client["cadence"].minimum_amount
-        if minimum and client["partner"].currency_id.compare_amounts(total, minimum) < 0:
-            return self.env._("below the minimum amount of %s", minimum)
+        if minimum and client["company"].currency_id.compare_amounts(total, minimum) < 0:
+            return self.env._(
+                "below the minimum amount of %s", format_amount(self.env, minimum, client["company"].currency_id)
+            )
         steps = self.env["agency.reminder.step"].union(*(entry["step"] for entry in client["send"]))
         if "mail" in steps._agency_channels() and not client["partner"]._agency_reminder_recipients(
             self.env["account.move"].union(*(entry["line"].move_id for entry in client["send"]))
@@ -219,24 +255,29 @@ class ResPartner(models.Model):
             contacts = self
         return contacts
 
-    def _agency_reminder_hold_reasons(self, date, forced=False):
+    def _agency_reminder_hold_reasons(self, date, forced=False, companies=None):
         """Why this client gets nothing on ``date``, as one sentence (empty when nothing is due)."""
         self.ensure_one()
-        client = self._agency_reminder_plan(date, partners=self, forced=forced).get(self.commercial_partner_id.id)
-        if not client:
-            return False
-        return "; ".join(sorted({entry["reason"] for entry in client["held"] if entry["reason"]}))
+        plan = self._agency_reminder_plan(date, partners=self, forced=forced, companies=companies)
+        reasons = {entry["reason"] for client in plan.values() for entry in client["held"] if entry["reason"]}
+        return "; ".join(sorted(reasons)) or False
 
     @api.model
     def _agency_reminder_next_steps(self, partners, date=None):
-        """The next step of each client and its date: ``{partner_id: (step, date)}``, for the back office
-        (the step an installment has reached and not had yet is due today; else the one after)."""
+        """The next step of each client in each company and its date: ``{(partner_id, company_id): (step,
+        date)}``, for the back office (the step an installment has reached and not had yet is due today;
+        else the one after)."""
         date = date or fields.Date.context_today(self)
         Line = self.env["account.move.line"]
         lines = Line.search_fetch(
-            Line._agency_due_lines_domain() & Domain("partner_id", "in", partners.ids), ["partner_id", "date_maturity"]
+            Line._agency_due_lines_domain() & Domain("partner_id", "in", partners.ids),
+            ["partner_id", "company_id", "date_maturity"],
         )
-        cadences = self.env["agency.reminder.cadence"]._agency_cadence_for(lines.partner_id)
+        Cadence = self.env["agency.reminder.cadence"]
+        cadences = {
+            company: Cadence._agency_cadence_for(company_lines.partner_id, company)
+            for company, company_lines in lines.grouped("company_id").items()
+        }
         logs = {}
         for log in self.env["agency.reminder.log"].search_fetch(
             [("line_id", "in", lines.ids)], ["line_id", "step_id", "state", "date"]
@@ -244,14 +285,15 @@ class ResPartner(models.Model):
             logs.setdefault(log.line_id.id, []).append(log)
         nexts = {}
         for line in lines:
-            cadence = cadences.get(line.partner_id.id)
+            cadence = cadences[line.company_id].get(line.partner_id.id)
             if not cadence or not cadence.step_ids:
                 continue
             step, _log = self._agency_reminder_next_step(cadence, line, logs.get(line.id, []), date, forced=True)
             if not step:
                 continue
             when = max(line.date_maturity + timedelta(days=step.days), date)
-            current = nexts.get(line.partner_id.id)
+            key = (line.partner_id.id, line.company_id.id)
+            current = nexts.get(key)
             if not current or when < current[1]:
-                nexts[line.partner_id.id] = (step, when)
+                nexts[key] = (step, when)
         return nexts

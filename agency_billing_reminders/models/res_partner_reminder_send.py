@@ -35,23 +35,24 @@ class ResPartner(models.Model):
         )
         return self.browse([row[0] for row in self.env.cr.fetchall()])
 
-    def _agency_send_reminders(self, date, forced=False, origin="cron", planned=None):
-        """Send this client's reminder of ``date``: one message for every installment that reached a step
-        (``planned``: what the plan of the run said, see ``_agency_send_reminders_batch``)."""
+    def _agency_send_reminders(self, date, forced=False, origin="cron", planned=None, companies=None):
+        """Send this client's reminders of ``date``: one message per company for every installment that
+        reached a step (``planned``: what the plan of the run said, see ``_agency_send_reminders_batch``)."""
         self.ensure_one()
         partner = self.commercial_partner_id
         return partner._agency_send_reminders_batch(
-            date, forced=forced, origin=origin, planned={partner.id: planned} if planned else None
+            date, forced=forced, origin=origin, planned=planned, companies=companies
         )
 
-    def _agency_send_reminders_batch(self, date, forced=False, origin="cron", planned=None):
-        """Send the reminders of ``date`` to these clients (commercial entities): one message per client.
+    def _agency_send_reminders_batch(self, date, forced=False, origin="cron", planned=None, companies=None):
+        """Send the reminders of ``date`` to these clients (commercial entities): one message per client
+        and company.
 
         Everything is decided again here, on fresh data, under a lock on each client: a payment registered
-        since the plan (``planned``: ``{partner_id: client}``) was made stops that invoice. The logs, the
-        mails (Odoo's mail queue) and the activities are made in one savepoint: a crash undoes them all,
-        then the clients are tried one by one so that one client's failure holds back only that client.
-        Returns the messages sent.
+        since the plan (``planned``: ``{(partner_id, company_id): client}``) was made stops that invoice.
+        The logs, the mails (Odoo's mail queue) and the activities are made in one savepoint: a crash
+        undoes them all, then the clients are tried one by one so that one client's failure holds back
+        only that client. Returns the messages sent.
         """
         Message = self.env["agency.reminder.message"]
         partners = self._agency_reminder_lock()
@@ -64,9 +65,13 @@ class ResPartner(models.Model):
         for model in FRESH_MODELS:
             self.env[model].invalidate_model()
         partners.invalidate_recordset(["agency_reminder_collections"])
-        plan = self._agency_reminder_plan(date, partners=partners, forced=forced, cron=origin == "cron")
-        for partner_id, old in (planned or {}).items():
-            client = plan.setdefault(partner_id, {"send": [], "held": []})
+        plan = self._agency_reminder_plan(
+            date, partners=partners, forced=forced, cron=origin == "cron", companies=companies
+        )
+        for key, old in (planned or {}).items():
+            if key[0] not in partners.ids:
+                continue
+            client = plan.setdefault(key, {"send": [], "held": []})
             kept = {entry["line"].id for entry in client["send"] + client["held"]}
             for entry in old["send"]:
                 if entry["line"].id not in kept:
@@ -85,7 +90,10 @@ class ResPartner(models.Model):
                 _logger.warning("Reminders: a batch of %s clients failed, tried one by one", len(partners))
                 for partner in partners:
                     Message |= partner._agency_send_reminders_batch(
-                        date, origin=origin, planned={partner.id: planned[partner.id]} if planned else None
+                        date,
+                        origin=origin,
+                        planned={key: client for key, client in (planned or {}).items() if key[0] == partner.id},
+                        companies=companies,
                     )
                 return Message
             _logger.exception("Reminders: sending to client %s failed; it is tried again on the next run", partners.id)

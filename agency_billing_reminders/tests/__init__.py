@@ -18,3 +18,6 @@ from . import test_payment_receipt_crash
 from . import test_payment_receipt_pdf
 from . import test_late_clients
 from . import test_reminder_send_wizard
+from . import test_reminder_disputes
+from . import test_reminder_companies
+from . import test_reminder_message_display

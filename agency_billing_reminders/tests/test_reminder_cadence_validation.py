@@ -41,11 +41,18 @@ class TestReminderCadenceValidation(AgencyReminderCommon):
     def test_steps_out_of_order(self):
         count = self.env["agency.reminder.step"].search_count([])
 
-        with self.assertRaisesRegex(ValidationError, "out of order"), self.env.cr.savepoint():
+        with self.assertRaisesRegex(ValidationError, "out of order") as error, self.env.cr.savepoint():
             self._cadence([("Reminder", 10), ("Friendly note", -3)])
+        # the message names the step out of place and its neighbour, with their days
+        self.assertIn(
+            "“Friendly note” (-3 days from the due date) comes after “Reminder” (10 days)", str(error.exception)
+        )
         cadence = self._cadence([("Friendly note", -3), ("Reminder", 10)])
-        with self.assertRaisesRegex(ValidationError, "out of order"), self.env.cr.savepoint():
+        with self.assertRaisesRegex(ValidationError, "out of order") as error, self.env.cr.savepoint():
             cadence.step_ids[0].sequence = 50  # dragged below the reminder
+        self.assertIn(
+            "“Friendly note” (-3 days from the due date) comes after “Reminder” (10 days)", str(error.exception)
+        )
         self.assertEqual(self.env["agency.reminder.step"].search_count([]), count + 2)
 
     def test_negative_gap_and_minimum(self):

@@ -20,14 +20,14 @@ class TestReminderSendWizard(AgencyReminderCommon):
         self.assertIn(invoice.name, preview)
         self.assertIn("First reminder", preview)
         self.assertIn("to send", preview)
-        self.assertIn("held back: promise to pay until 2026-10-20", preview)
+        self.assertIn("held back: promise to pay until 10/20/2026", preview)
         self.assertEqual(wizard.to_send_count, 1)
         self.assertFalse(self._messages(self.client_company), "a preview sends nothing")
         with self.mock_mail_gateway():
             wizard.action_send()
         self.assertEqual(self._logs(self.client_company).origin, "user")
         self.assertFalse(self._messages(promised_client))
-        self.assertEqual(self._logs(promised_client, "held").reason, "promise to pay until 2026-10-20")
+        self.assertEqual(self._logs(promised_client, "held").reason, "promise to pay until 10/20/2026")
         again = (
             self.env["agency.reminder.send.wizard"]
             .with_user(self.agency_user)

@@ -68,7 +68,7 @@ class AgencyReminderSendWizard(models.TransientModel):
         plan = self._agency_plan()
         sent = (
             self.env["res.partner"]
-            .browse(list(plan))
+            .browse({key[0] for key in plan})
             ._agency_send_reminders_batch(self.date, origin="user", planned=plan)
         )
         return {

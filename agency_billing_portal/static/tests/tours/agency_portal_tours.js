@@ -108,10 +108,18 @@ registry.category("web_tour.tours").add("agency_portal_pay_selection", {
             content: "for their total",
             trigger: ".agency_pay_total:contains('2,250.00')",
         },
+        {
+            content: "The reference names the two invoices, the same on every load",
+            trigger: "#o_payment_summary_reference:contains('INV/2026/00001, INV/2026/00002')",
+        },
         ...payWithDemoProvider(),
         {
-            content: "Back on the paid invoices",
-            trigger: ".o_portal_my_doc_table tr:contains('INV/2026/00002')",
+            content: "A confirmation of the payment, with its reference",
+            trigger: "[name='o_payment_status_alert']:contains('Thank you!'):contains('Your payment has been processed.')",
+        },
+        {
+            content: "for the two invoices",
+            trigger: "#o_payment_summary_reference:contains('INV/2026/00001, INV/2026/00002')",
         },
     ],
 });
@@ -168,9 +176,22 @@ registry.category("web_tour.tours").add("agency_portal_dispute_section", {
             trigger: "#agency_sections tr.agency_section:contains('Brand campaign')",
         },
         {
+            content: "First think of promising a date",
+            trigger: "button.agency_open_promise",
+            run: "click",
+        },
+        {
+            content: "The promise form opens",
+            trigger: "#agency_form_promise.show",
+        },
+        {
             content: "Something is wrong",
             trigger: "button.agency_open_dispute",
             run: "click",
+        },
+        {
+            content: "One form at a time: the dispute form replaces the promise form",
+            trigger: "#agency_talk_back_forms:has(#agency_form_dispute.show):not(:has(#agency_form_promise.show)):not(:has(.collapsing))",
         },
         {
             content: "Choose the project",

@@ -31,8 +31,12 @@ registry.category("web_tour.tours").add("agency_late_clients_tour", {
             run: "edit INV",
         },
         {
-            trigger: ".o-autocomplete--dropdown-item:first-child a",
+            // the invoice itself, once the search has answered (not a stale or "Search More" item)
+            trigger: ".o-autocomplete--dropdown-item a:contains('INV/')",
             run: "click",
+        },
+        {
+            trigger: ".modal div[name='move_id'] input:value('INV/')",
         },
         {
             content: "Promised for the end of next month",
