@@ -32,6 +32,7 @@
         "views/account_journal_views.xml",
         "views/agency_billing_run_line_views.xml",
         "views/agency_billing_run_views.xml",
+        "views/agency_billing_schedule_views.xml",
         "views/product_template_views.xml",
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",

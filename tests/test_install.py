@@ -1,5 +1,11 @@
 """The three addons installed together: menus, groups, views and the dependencies between them."""
 
+import os
+import subprocess
+import sys
+import tempfile
+
+import odoo.release
 from odoo.tests import TransactionCase, tagged
 
 
@@ -29,3 +35,34 @@ class TestInstall(TransactionCase):
         view = self.env.ref("agency_billing_portal.portal_my_home_agency_account")
         self.assertEqual(view.inherit_id, self.env.ref("portal.portal_my_home"))
         self.assertTrue(view.active)
+
+
+@tagged("post_install", "-at_install")
+class TestOdooSourceFolder(TransactionCase):
+    """`bin/agency` finds Odoo's source folder (its requirements.txt, pinned when packages are
+    installed) even with an OCA addon installed from PyPI, whose `site-packages/odoo/addons/...`
+    makes `site-packages/odoo` the first entry of the `odoo` namespace package."""
+
+    def test_odoo_source_found_with_an_oca_addon_first_on_the_path(self):
+        root = os.path.dirname(os.path.dirname(os.path.abspath(odoo.release.__file__)))
+        self.assertTrue(os.path.isfile(os.path.join(root, "requirements.txt")), "Odoo runs from a source checkout")
+        agency = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "bin", "agency")
+        with tempfile.TemporaryDirectory() as site_packages:
+            # what `pip install odoo-addon-...` leaves: site-packages/odoo/addons/<addon>, no odoo/__init__.py
+            addon = os.path.join(site_packages, "odoo", "addons", "account_statement_base")
+            os.makedirs(addon)
+            with open(os.path.join(addon, "__init__.py"), "w", encoding="utf-8"):
+                pass
+            env = {**os.environ, "PYTHONPATH": site_packages, "PYTHON": sys.executable}
+            first = subprocess.run(
+                [sys.executable, "-c", "import odoo; print(list(odoo.__path__)[0])"],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.strip()
+            self.assertEqual(first, os.path.join(site_packages, "odoo"), "the addon's folder comes first")
+            found = subprocess.run(
+                [agency, "odoo-src"], env=env, capture_output=True, text=True, check=True
+            ).stdout.strip()
+        self.assertEqual(found, root)

@@ -12,6 +12,7 @@ from . import agency_billing_run_planning
 from . import agency_billing_run_invoicing
 from . import agency_billing_run_prefill
 from . import agency_billing_run_line
+from . import agency_billing_schedule
 from . import agency_customer_statement
 from . import agency_statement_document
 from . import product_template

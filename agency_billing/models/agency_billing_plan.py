@@ -26,6 +26,7 @@ class BillingPlan:
     previous_amount: float = 0.0  # billed in the last period billed
     invoice: Any = None  # account.move, once billed
     invoice_vals: dict | None = None  # account.move values, once prepared
+    date: Any = None  # the invoice date (the run's, or the client's billing day in a scheduled run)
 
     @property
     def to_bill(self):

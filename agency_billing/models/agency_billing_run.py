@@ -1,9 +1,11 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.fields import Domain
 from odoo.tools import date_utils, split_every
 
 BATCH_SIZE = 50
+RETRY_LOCKED_MINUTES = 15  # clients held by another transaction: the scheduled billing runs again then
 
 
 class AgencyBillingRun(models.Model):
@@ -61,6 +63,12 @@ class AgencyBillingRun(models.Model):
     amount_total = fields.Monetary(compute="_compute_totals", string="Amount to Bill / Billed")
     amount_billed = fields.Monetary(compute="_compute_totals", string="Billed (untaxed)")
     billed_at = fields.Datetime(readonly=True)
+    schedule_ids = fields.One2many("agency.billing.schedule", "run_id", string="Scheduled Clients")
+
+    _cron_period_unique = models.UniqueIndex(
+        "(company_id, period) WHERE trigger = 'cron'",
+        "The scheduled billing has one run per company and month.",
+    )
 
     # ------------------------------------------------------------------
     # COMPUTE
@@ -160,27 +168,64 @@ class AgencyBillingRun(models.Model):
 
     @api.model
     def _cron_bill_due_clients(self, date_ref=None):
-        """Bill each client on its billing day, in batches, committing progress.
+        """Bill each client on its billing day, and again at every later run of the month what could
+        not be billed yet, in batches, committing each batch.
 
-        A client is due when its billing day has come this month and no scheduled run of the period
-        has handled it yet; several cron workers share the work client by client (row locks).
+        The scheduler goes by ``agency.billing.schedule`` (a row per client, company and month): the
+        rows due are taken with ``SKIP LOCKED``, so another process billing at the same time (a
+        second worker, the wizard) takes others; a row is written only by the transaction holding
+        it, and nothing shared is written per batch. Odoo runs a scheduled action in one worker at
+        a time; what is left when the job's time is up is billed when the scheduler runs it again
+        (at once: it reports what remains), and clients held by another transaction are tried again
+        a quarter of an hour later (``_trigger``), and at every later run of the month.
         """
         today = fields.Date.to_date(date_ref) if date_ref else fields.Date.context_today(self)
         Cron = self.env["ir.cron"]
-        self._close_past_cron_runs(today)
+        Schedule = self.env["agency.billing.schedule"].sudo()  # the scheduler's own bookkeeping
+        Schedule._with_fresh_snapshot(lambda: Schedule._close_past_periods(today))
         companies = self.env["res.company"].search([]) if self.env.su else self.env.user.company_ids
         for company in companies:
-            run = self.with_company(company)._get_cron_run(today)
-            due = run._get_due_partners(today)
-            done = 0
-            for partner_ids in split_every(BATCH_SIZE // 2, due.ids):
-                run._bill_partners(self.env["res.partner"].browse(partner_ids))
-                run.billed_at = fields.Datetime.now()
-                done += len(partner_ids)
-                if Cron._commit_progress(len(partner_ids), remaining=len(due) - done) <= 0:
-                    return
-            if not run.line_ids:
-                run.sudo().unlink()  # nobody was due: keep the history free of empty runs
+            Schedule._with_fresh_snapshot(lambda company=company: Schedule._sync_period(company, today))
+        tried = set()  # by this run: each row once
+        retry_soon = time_up = False
+        for company in companies:
+            if time_up or not Schedule._count_due(company, today, tried):
+                continue
+            run = Schedule._with_fresh_snapshot(lambda company=company: self.with_company(company)._get_cron_run(today))
+            while schedules := Schedule._with_fresh_snapshot(
+                lambda company=company: Schedule._claim_due(company, today, tried, BATCH_SIZE // 2)
+            ):
+                tried.update(schedules.ids)
+                plans = run._bill_scheduled(schedules, today)
+                retry_soon |= any(plan.reason == "locked" for plan in plans)
+                # what is left that was not tried today at all: the scheduler runs the job again for it
+                remaining = Schedule._count_due(companies, today, tried, untried_today=True)
+                if Cron._commit_progress(len(schedules), remaining=remaining) <= 0:
+                    time_up = True
+                    break
+        if retry_soon:
+            cron = self.env.ref("agency_billing.ir_cron_agency_billing_run", raise_if_not_found=False)
+            if cron:  # on the scheduler's clock (the database's)
+                cron.sudo()._trigger(self.env.cr.now() + timedelta(minutes=RETRY_LOCKED_MINUTES))
+
+    def _bill_scheduled(self, schedules, today):
+        """Bill the clients of these schedule rows (held by this transaction), each invoice dated on
+        the client's billing day, or on the day it is really billed when that is later (a retry, or a
+        run that did not happen on the day): never before the day the invoice is made. The run
+        shows each client's latest attempt; the rows keep the count and the reason."""
+        self.ensure_one()
+        partners = schedules.partner_id.with_env(self.env)
+        dates = {
+            schedule.partner_id.id: max(schedule._billing_date_of(schedule.partner_id, schedule.period), today)
+            for schedule in schedules
+        }
+        self.env["agency.billing.run.line"].search(
+            [("run_id", "=", self.id), ("partner_id", "in", partners.ids), ("state", "!=", "billed")]
+        ).unlink()
+        billable = partners.filtered_domain(self._get_billable_partner_domain())
+        plans = self._bill_partners(billable, dates=dates) if billable else []
+        schedules._record_attempt(self, plans, today)
+        return plans
 
     @api.model
     def _close_past_cron_runs(self, today):
@@ -189,6 +234,7 @@ class AgencyBillingRun(models.Model):
         past.state = "done"
 
     def _get_cron_run(self, today):
+        """The month's scheduled run of the company (one: a unique index)."""
         period = today.strftime("%Y-%m")
         run = self.search(
             [("trigger", "=", "cron"), ("period", "=", period), ("company_id", "=", self.env.company.id)], limit=1
@@ -196,19 +242,3 @@ class AgencyBillingRun(models.Model):
         return run or self.create(
             {"trigger": "cron", "date": today, "company_id": self.env.company.id, "state": "in_progress"}
         )
-
-    def _get_due_partners(self, today):
-        self.ensure_one()
-        handled = self.env["agency.billing.run.line"].search(
-            [
-                ("run_id.period", "=", self.period),
-                ("run_id.company_id", "=", self.company_id.id),
-                "|",
-                ("state", "=", "billed"),
-                ("run_id.trigger", "=", "cron"),
-            ]
-        )
-        domain = self._get_billable_partner_domain() & Domain(
-            [("agency_billing_day", "<=", today.day), ("id", "not in", handled.partner_id.ids)]
-        )
-        return self.env["res.partner"].search(domain, order="id")

@@ -3,6 +3,7 @@ from collections import defaultdict
 
 from markupsafe import Markup
 from psycopg2 import errors as pg_errors
+from psycopg2.extensions import TransactionRollbackError
 
 from odoo import models
 from odoo.fields import Command
@@ -17,19 +18,22 @@ class AgencyBillingRun(models.Model):
 
     _inherit = "agency.billing.run"
 
-    def _bill_partners(self, partners):
-        """Bill a batch of clients: one invoice per plan, created together, exactly once.
+    def _bill_partners(self, partners, dates=None):
+        """Bill a batch of clients: one invoice per plan, created together, exactly once; returns the
+        plans (billed, or left out with their reason).
 
-        Clients being billed by another worker are skipped (row lock, SKIP LOCKED); a plan whose
-        key already has an invoice is skipped; when the batch fails, each invoice is retried alone
-        so that one client's broken data fails alone, with its reason recorded.
+        Clients held by another transaction (another worker, staff saving the client) are left out
+        as "locked" (row lock, SKIP LOCKED); a plan whose key already has an invoice is skipped; when
+        the batch fails, each invoice is retried alone so that one client's broken data fails alone,
+        with its reason recorded. ``dates``: the invoice date of each client (partner id), else the
+        run's date.
         """
         self.ensure_one()
         partners = partners.commercial_partner_id
-        locked = partners.try_lock_for_update(allow_referencing=True)  # others may still use the client
-        message = self.env._("Being billed by another run at this moment.")
+        locked = self._lock_clients(partners)
+        message = self.env._("Being billed by another run, or edited, at this moment.")
         plans = [BillingPlan(partner).skip("locked", message) for partner in partners - locked]
-        plans += self._plan_partners(locked)
+        plans += self._plan_partners(locked, dates=dates)
         for plan in plans:
             if plan.to_bill and plan.deposit_order:
                 self._bill_deposit(plan)
@@ -53,6 +57,24 @@ class AgencyBillingRun(models.Model):
             for plan in to_bill:
                 self._bill_one(plan, Move)
         self.env["agency.billing.run.line"].create([self._plan_to_line_vals(plan) for plan in plans])
+        return plans
+
+    def _lock_clients(self, partners):
+        """The clients this transaction could lock (``FOR NO KEY UPDATE SKIP LOCKED``: others may still
+        reference them). A client changed and committed by another transaction since this one's
+        snapshot cannot be locked either (a serialization failure): left out too, tried again later."""
+        try:
+            with self.env.cr.savepoint(flush=False):
+                return partners.try_lock_for_update(allow_referencing=True)
+        except TransactionRollbackError:
+            locked = self.env["res.partner"]
+            for partner in partners:
+                try:
+                    with self.env.cr.savepoint(flush=False):
+                        locked |= partner.try_lock_for_update(allow_referencing=True)
+                except TransactionRollbackError:
+                    _logger.info("Billing run %s: client %s changed meanwhile, left for later", self.id, partner.id)
+            return locked
 
     def _create_invoices(self, Move, vals_list):
         moves = Move.create(vals_list).with_env(self.env)
@@ -88,7 +110,7 @@ class AgencyBillingRun(models.Model):
                     )
                 )
                 invoice = wizard._create_invoices(order)
-                invoice.write({"agency_billing_key": plan.key, "invoice_date": self.date})
+                invoice.write({"agency_billing_key": plan.key, "invoice_date": plan.date or self.date})
                 self._after_invoices_created(invoice)
             plan.billed(invoice, amount=invoice.amount_untaxed)
         except pg_errors.UniqueViolation:
@@ -140,7 +162,7 @@ class AgencyBillingRun(models.Model):
         pos = sorted({order.client_order_ref for order in orders if order.client_order_ref})
         vals.update(
             {
-                "invoice_date": self.date,
+                "invoice_date": plan.date or self.date,
                 "ref": ", ".join(pos) or False,
                 "invoice_origin": ", ".join(orders.mapped("name")),
                 "invoice_payment_term_id": partner.with_company(self.company_id).property_payment_term_id.id

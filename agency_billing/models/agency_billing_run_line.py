@@ -8,6 +8,7 @@ SKIP_REASONS = [
     ("pilot", "Free pilot"),
     ("already_billed", "Already billed"),
     ("locked", "Being billed by another run"),
+    ("lock_date", "Period locked"),
     ("error", "Error"),
 ]
 

@@ -1,9 +1,11 @@
 import logging
 from collections import defaultdict
 
-from odoo import api, models
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
 from odoo.fields import Command, Domain
-from odoo.tools import float_is_zero, format_amount, format_date, formatLang
+from odoo.tools import date_utils, float_is_zero, format_amount, format_date, formatLang
 
 from .agency_billing_plan import BillingPlan
 
@@ -145,8 +147,9 @@ class AgencyBillingRun(models.Model):
     # PLANS: one per future invoice, or per reason to leave something out
     # ------------------------------------------------------------------
 
-    def _plan_partners(self, partners):
-        """Plan the billing of ``partners``: a list of ``BillingPlan``."""
+    def _plan_partners(self, partners, dates=None):
+        """Plan the billing of ``partners``: a list of ``BillingPlan``. ``dates``: the invoice date of
+        each client (partner id), else the run's date."""
         self.ensure_one()
         sale_lines = self._get_sale_lines(partners)
         sale_lines.order_id.fetch(["order_line"])  # one query for the whole batch, not one per client
@@ -154,17 +157,44 @@ class AgencyBillingRun(models.Model):
         previous = self._get_previous_amounts(partners)
         plans = []
         for partner in partners:
+            date = (dates or {}).get(partner.id) or self.date
             try:
-                plans.extend(self._plan_partner(partner, lines_by_partner.get(partner), previous))
+                partner_plans = self._plan_partner(partner, lines_by_partner.get(partner), previous, date)
             except Exception as error:  # one client's broken data must not stop the run
                 _logger.exception("Billing run %s: planning client %s failed", self.id, partner.id)
-                plans.append(BillingPlan(partner).fail(str(error)))
+                partner_plans = [BillingPlan(partner).fail(str(error))]
+            lock_message = self._posting_lock_message(date)
+            for plan in partner_plans:
+                plan.date = date
+                if plan.to_bill and lock_message:
+                    plan.skip("lock_date", lock_message)
+            plans.extend(partner_plans)
         return plans
 
-    def _plan_partner(self, partner, sale_lines, previous):
+    def _posting_lock_message(self, date):
+        """Why an invoice dated ``date`` cannot be posted now, when the company posts the run's
+        invoices at once: a lock date (fiscal year, sales, tax or hard) on or after both the invoice
+        date and today. Before today, Odoo accounts it on the first open day (``_post``)."""
+        if not self.company_id.agency_billing_auto_post:
+            return False
+        locks = self.company_id._get_lock_date_violations(date, fiscalyear=True, sale=True, purchase=False)
+        if not locks:
+            return False
+        lock_date = max(lock_date for lock_date, _field in locks)
+        if lock_date < fields.Date.context_today(self):
+            return False
+        return self.env._(
+            "An invoice dated %(date)s cannot be posted: %(locks)s. Tried again at the next runs.",
+            date=format_date(self.env, date),
+            locks=self.env["res.company"]._format_lock_dates(locks),
+        )
+
+    def _plan_partner(self, partner, sale_lines, previous, date=None):
+        """The plans of one client, its invoices dated ``date`` (the run's date by default)."""
+        date = date or self.date
         if partner.agency_on_hold:
             return [BillingPlan(partner).skip("on_hold", self.env._("Billing is on hold for this client."))]
-        if partner.agency_pilot_end_date and partner.agency_pilot_end_date >= self.date:
+        if partner.agency_pilot_end_date and partner.agency_pilot_end_date >= date:
             message = self.env._(
                 "Free pilot until %(date)s.", date=format_date(self.env, partner.agency_pilot_end_date)
             )
@@ -195,7 +225,7 @@ class AgencyBillingRun(models.Model):
         for (currency, group), items in groups.items():
             plan = self._plan_group(partner, currency, group, items)
             if plan:
-                plan.previous_amount = previous.get(partner.id, 0.0)
+                plan.previous_amount = previous.get((partner.id, currency.id), 0.0)
                 plans.append(plan)
         if not plans:
             if self._is_billed_this_period(partner):
@@ -280,22 +310,26 @@ class AgencyBillingRun(models.Model):
         return partner.credit + amount > limit
 
     def _get_previous_amounts(self, partners):
-        """What each client was billed in the last period it was billed before this one."""
-        Line = self.env["agency.billing.run.line"]
-        groups = Line._read_group(
+        """What each client was billed (untaxed, credit notes deducted) by this run's company in the
+        last month it was billed before this period, within a year: its invoices, made by a billing
+        run or not. ``{(partner id, currency id): amount}``."""
+        period_start = self.period_start or date_utils.start_of(self.date, "month")
+        groups = self.env["account.move"]._read_group(
             [
-                ("partner_id", "in", partners.ids),
-                ("state", "=", "billed"),
-                ("run_id.company_id", "=", self.company_id.id),
-                ("run_id.period", "<", self.period),
+                ("move_type", "in", ("out_invoice", "out_refund")),
+                ("state", "!=", "cancel"),
+                ("company_id", "=", self.company_id.id),
+                ("commercial_partner_id", "in", partners.ids),
+                ("invoice_date", "<", period_start),
+                ("invoice_date", ">=", period_start - relativedelta(years=1)),
             ],
-            ["partner_id", "run_period"],
-            ["amount:sum"],
-            order="run_period desc",
+            ["commercial_partner_id", "currency_id", "invoice_date:month"],
+            ["amount_untaxed_in_currency_signed:sum"],
+            order="invoice_date:month desc",
         )
         previous = {}
-        for partner, _period, amount in groups:
-            previous.setdefault(partner.id, amount)
+        for partner, currency, _month, amount in groups:
+            previous.setdefault((partner.id, currency.id), amount)
         return previous
 
     def _plan_to_line_vals(self, plan):

@@ -42,6 +42,12 @@ class ResPartner(models.Model):
         tracking=True,
         help="How this client is billed. Leave empty for clients not billed by the agency billing run.",
     )
+    agency_billing_schedule_ids = fields.One2many(
+        "agency.billing.schedule",
+        "partner_id",
+        string="Scheduled Billing",
+        help="The scheduled billing of the client, month by month: billed, or why not yet and how many tries.",
+    )
     agency_billing_day = fields.Integer(
         string="Billing Day",
         default=1,

@@ -8,6 +8,7 @@ from . import test_billing_run_exactly_once
 from . import test_billing_run_performance
 from . import test_billing_run_policies
 from . import test_billing_run_prefill
+from . import test_billing_schedule
 from . import test_billing_run_preview
 from . import test_customer_statement
 from . import test_einvoice
