@@ -1,6 +1,6 @@
 {
     "name": "Agency Billing",
-    "version": "19.0.1.2.0",
+    "version": "19.0.1.2.1",
     "summary": "One clear invoice per client and period: billing policies, consolidated "
     "billing run, branded invoices and statements for agencies",
     "category": "Accounting/Accounting",

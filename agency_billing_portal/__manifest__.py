@@ -1,6 +1,6 @@
 {
     "name": "Agency Billing Portal",
-    "version": "19.0.1.2.1",
+    "version": "19.0.1.2.2",
     "summary": "The client's one place to see every invoice and its balance, understand it and pay",
     "category": "Accounting/Accounting",
     "author": "Agency Billing for Odoo",

@@ -1,6 +1,6 @@
 {
     "name": "Agency Billing Reminders",
-    "version": "19.0.1.1.1",
+    "version": "19.0.1.1.2",
     "summary": "Payment reminders by client profile: a friendly note before the due date, "
     "escalating steps after it, late fees and automatic receipts",
     "category": "Accounting/Accounting",
