@@ -84,15 +84,7 @@ class ResPartner(models.Model):
         )
         if not lines:
             return {}
-        cadences = {
-            company: Cadence._agency_cadence_for(company_lines.partner_id, company)
-            for company, company_lines in lines.grouped("company_id").items()
-        }
-        logs = {}
-        for log in self.env["agency.reminder.log"].search_fetch(
-            [("line_id", "in", lines.ids)], ["line_id", "step_id", "state", "date"]
-        ):
-            logs.setdefault(log.line_id.id, []).append(log)
+        cadences, logs = self._agency_reminder_cadences_and_logs(lines)
 
         plan = {}
         for line in lines:
@@ -288,16 +280,9 @@ class ResPartner(models.Model):
         return "; ".join(sorted(reasons)) or False
 
     @api.model
-    def _agency_reminder_next_steps(self, partners, date=None):
-        """The next step of each client in each company and its date: ``{(partner_id, company_id): (step,
-        date)}``, for the back office (the step an installment has reached and not had yet is due today;
-        else the one after)."""
-        date = date or fields.Date.context_today(self)
-        Line = self.env["account.move.line"]
-        lines = Line.search_fetch(
-            Line._agency_due_lines_domain() & Domain("partner_id", "in", partners.ids),
-            ["partner_id", "company_id", "date_maturity"],
-        )
+    def _agency_reminder_cadences_and_logs(self, lines):
+        """For due ``lines``: the cadence of each client in each company (``{company: {partner_id:
+        cadence}}``) and the reminder log of each line (``{line_id: [log, ...]}``)."""
         Cadence = self.env["agency.reminder.cadence"]
         cadences = {
             company: Cadence._agency_cadence_for(company_lines.partner_id, company)
@@ -308,6 +293,20 @@ class ResPartner(models.Model):
             [("line_id", "in", lines.ids)], ["line_id", "step_id", "state", "date"]
         ):
             logs.setdefault(log.line_id.id, []).append(log)
+        return cadences, logs
+
+    @api.model
+    def _agency_reminder_next_steps(self, partners, date=None):
+        """The next step of each client in each company and its date: ``{(partner_id, company_id): (step,
+        date)}``, for the back office (the step an installment has reached and not had yet is due today;
+        else the one after)."""
+        date = date or fields.Date.context_today(self)
+        Line = self.env["account.move.line"]
+        lines = Line.search_fetch(
+            Line._agency_due_lines_domain() & Domain("partner_id", "in", partners.ids),
+            ["partner_id", "company_id", "date_maturity"],
+        )
+        cadences, logs = self._agency_reminder_cadences_and_logs(lines)
         nexts = {}
         for line in lines:
             cadence = cadences[line.company_id].get(line.partner_id.id)
