@@ -142,6 +142,9 @@ class ResPartner(models.Model):
         )
         disputed = moves._agency_disputed_installments(date)
         pending = self._agency_reminder_pending_payments(moves)
+        transfers = self._agency_reminder_incoming_transfers(partners, date)
+        for (_partner_id, company_id), client in plan.items():
+            client["transfer"] = transfers.get((client["partner"].commercial_partner_id.id, company_id))
         last_sent = {
             (partner.id, company.id): last
             for partner, company, last in self.env["agency.reminder.message"]._read_group(
@@ -191,9 +194,8 @@ class ResPartner(models.Model):
         whole = holds.filtered(lambda hold: not hold.move_id)
         if whole:
             return whole[0]._agency_describe()
-        transfer = self._agency_reminder_incoming_transfer(client["partner"], date)
-        if transfer:
-            return transfer
+        if client.get("transfer"):
+            return client["transfer"]
         if forced:
             return False
         if client["partner"].agency_reminder_collections:
@@ -208,26 +210,31 @@ class ResPartner(models.Model):
         return False
 
     @api.model
-    def _agency_reminder_incoming_transfer(self, partner, date):
-        """Money on its way: a transfer from this client (its IBAN or its name) arrived in the last days
-        and is not matched yet. The reason, or False."""
+    def _agency_reminder_incoming_transfers(self, partners, date):
+        """Money on its way: for each client and company, the last transfer from the client (its IBAN or
+        its name) received in that company's last days and not matched yet, as the reason reminders wait:
+        ``{(commercial partner id, company id): reason}``, in one query for all the clients."""
         Line = self.env["account.bank.statement.line"]
         days = max(self.env.companies.mapped("agency_bank_transfer_hold_days") or [0])
-        if days <= 0:
-            return False
-        transfer = Line.search_fetch(
-            Line._agency_incoming_transfers_domain(partner, date, days),
-            ["date", "amount", "currency_id"],
+        if days <= 0 or not partners:
+            return {}
+        reasons = {}
+        lines = Line.search_fetch(
+            Line._agency_incoming_transfers_domain(partners, date, days),
+            ["date", "amount", "currency_id", "company_id", "agency_payer_partner_id"],
             order="date desc, id desc",
-            limit=1,
         )
-        if not transfer:
-            return False
-        return self.env._(
-            "a transfer of %(amount)s received on %(date)s is being matched",
-            amount=transfer.currency_id.format(transfer.amount),
-            date=transfer.date,
-        )
+        for line in lines:
+            key = (line.agency_payer_partner_id.id, line.company_id.id)
+            hold_days = line.company_id.agency_bank_transfer_hold_days
+            if key in reasons or hold_days <= 0 or (date - line.date).days > hold_days:
+                continue
+            reasons[key] = self.env._(
+                "a transfer of %(amount)s received on %(date)s is being matched",
+                amount=line.currency_id.format(line.amount),
+                date=format_date(self.env, line.date),
+            )
+        return reasons
 
     @api.model
     def _agency_reminder_send_reason(self, client):

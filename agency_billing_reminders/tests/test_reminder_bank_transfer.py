@@ -4,6 +4,7 @@ from freezegun import freeze_time
 
 from odoo import fields
 from odoo.tests import tagged
+from odoo.tools import format_date
 
 from odoo.addons.agency_billing.tests.bank_common import ACME_IBAN, AGENCY_IBAN, BankMatchingCommon
 from odoo.addons.agency_billing.tests.camt import camt053
@@ -44,7 +45,7 @@ class TestReminderBankTransfer(AgencyReminderCommon):
         self.assertEqual(self.invoice.payment_state, "not_paid", "600 of 1,000: not certain, not matched")
         reasons = self.client_company._agency_reminder_hold_reasons(D("2026-11-10"), forced=True)
         self.assertIn("is being matched", reasons or "")
-        self.assertIn("2026-11-09", reasons)
+        self.assertIn(format_date(self.env, D("2026-11-09")), reasons, "in the user's date format")
         with freeze_time("2026-11-20"):
             later = self.client_company._agency_reminder_hold_reasons(D("2026-11-20"), forced=True)
             self.assertNotIn("is being matched", later or "")
