@@ -1,3 +1,5 @@
+import json
+
 from odoo.fields import Command
 
 from odoo.addons.agency_billing.tests.common import AgencyBillingCommon
@@ -88,3 +90,30 @@ class AgencyPortalCommon(AgencyBillingCommon):
         )
         payment.action_post()
         return payment.move_id
+
+    def _selection_transaction(self, invoices, amount):
+        """Call the selection's transaction route as the payment form does (an HttpCase, logged in); the
+        JSON-RPC answer."""
+        ids = ",".join(str(invoice.id) for invoice in invoices)
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "id": 1,
+            "params": {
+                "provider_id": self.provider.id,
+                "payment_method_id": self.provider.payment_method_ids[:1].id,
+                "token_id": None,
+                "amount": amount,
+                "flow": "direct",
+                "tokenization_requested": False,
+                "landing_route": "/my/invoices",
+                "is_validation": False,
+                "access_token": None,
+            },
+        }
+        response = self.url_open(
+            f"/my/invoices/pay/transaction/{ids}",
+            data=json.dumps(payload),
+            headers={"Content-Type": "application/json"},
+        )
+        return response.json()

@@ -1,4 +1,3 @@
-import json
 import re
 
 from freezegun import freeze_time
@@ -31,27 +30,7 @@ class TestPortalNewcomer(AgencyPortalCommon, HttpCase):
     def _transaction(self, invoices, amount=None):
         if amount is None:  # what the payment form sends by default: all that settles the selection today
             amount = sum(invoice._agency_amount_due_now() for invoice in invoices)
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {
-                "provider_id": self.provider.id,
-                "payment_method_id": self.provider.payment_method_ids[:1].id,
-                "token_id": None,
-                "amount": amount,
-                "flow": "direct",
-                "tokenization_requested": False,
-                "landing_route": "/my/invoices",
-                "is_validation": False,
-            },
-        }
-        ids = ",".join(str(invoice.id) for invoice in invoices)
-        response = self.url_open(
-            f"/my/invoices/pay/transaction/{ids}",
-            data=json.dumps(payload),
-            headers={"Content-Type": "application/json"},
-        ).json()
+        response = self._selection_transaction(invoices, amount)
         self.assertNotIn("error", response, response)
         return self.env["payment.transaction"].search([("reference", "=", response["result"]["reference"])])
 

@@ -1,5 +1,3 @@
-import json
-
 from freezegun import freeze_time
 
 from odoo.tests import HttpCase, tagged
@@ -21,30 +19,7 @@ class TestPortalPaySelection(AgencyPortalCommon, HttpCase):
             cls.other_invoice = cls._make_invoice(cls.other_user.partner_id, "2026-10-01", [777.0])
 
     def _transaction(self, invoices, amount):
-        """Call the transaction route as the payment form does; returns the JSON-RPC answer."""
-        ids = ",".join(str(invoice.id) for invoice in invoices)
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {
-                "provider_id": self.provider.id,
-                "payment_method_id": self.provider.payment_method_ids[:1].id,
-                "token_id": None,
-                "amount": amount,
-                "flow": "direct",
-                "tokenization_requested": False,
-                "landing_route": "/my/invoices",
-                "is_validation": False,
-                "access_token": None,
-            },
-        }
-        response = self.url_open(
-            f"/my/invoices/pay/transaction/{ids}",
-            data=json.dumps(payload),
-            headers={"Content-Type": "application/json"},
-        )
-        return response.json()
+        return self._selection_transaction(invoices, amount)
 
     def _pay(self, invoices, amount):
         result = self._transaction(invoices, amount)
