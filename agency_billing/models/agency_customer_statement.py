@@ -138,7 +138,7 @@ class AgencyCustomerStatement(models.AbstractModel):
         # the disputed part of each open installment (the one method of account.move)
         disputed = lines.move_id._agency_disputed_installments(date_to)
         for line in lines:
-            residual = self._residual_at(line, date_to)
+            residual = line._agency_residual_on(date_to)
             if currency.is_zero(residual):
                 continue
             due = line.date_maturity or line.date
@@ -172,16 +172,6 @@ class AgencyCustomerStatement(models.AbstractModel):
             "disputed": sum(item["disputed"] for item in open_items),
             "ageing": ageing,
         }
-
-    @api.model
-    def _residual_at(self, line, date):
-        """What was still open on ``line`` at ``date`` (matches made later do not count)."""
-        residual = line.amount_currency
-        for partial in line.matched_credit_ids.filtered(lambda p: p.max_date <= date):
-            residual -= partial.debit_amount_currency
-        for partial in line.matched_debit_ids.filtered(lambda p: p.max_date <= date):
-            residual += partial.credit_amount_currency
-        return residual
 
     # ------------------------------------------------------------------
     # EXPORT
