@@ -85,6 +85,10 @@ def rf_of(text):
     return format_structured_reference_iso(text)
 
 
+def file_of(args, lines):
+    return os.path.join(HERE, "..", ".local", f"bench-bank-camt053-{lines}.xml")
+
+
 def generate(args):
     env, cr = odoo_env(args.config, args.db)
     started = time.time()
@@ -350,14 +354,17 @@ def make_file(args, rows, clients, currency, other_currency_id):
         tx["bank_ref"] = f"BENCH{position:07d}"
         transactions.append(tx)
         truth.append({"bank_ref": tx["bank_ref"], "kind": kind, "names": sorted(r[2] for r in pays)})
-    data = camt053(AGENCY_IBAN, transactions, currency=currency, statement_id="BENCH-1")
-    if camt053_schema_path():
-        validate_camt053(data)
-        print("  the file is valid camt.053.001.02 (ISO 20022 schema)", flush=True)
-    with open(args.file, "wb") as handle:
-        handle.write(data)
-    with open(args.file + ".truth.json", "w") as handle:
-        json.dump(truth, handle)
+    # the full file, and its first 1,000 lines as a smaller one (``--keep --lines 1000`` reuses it)
+    for size in sorted({len(transactions), min(1000, len(transactions))}):
+        data = camt053(AGENCY_IBAN, transactions[:size], currency=currency, statement_id="BENCH-1")
+        if camt053_schema_path():
+            validate_camt053(data)
+            print(f"  the file of {size} lines is valid camt.053.001.02 (ISO 20022 schema)", flush=True)
+        path = file_of(args, size)
+        with open(path, "wb") as handle:
+            handle.write(data)
+        with open(path + ".truth.json", "w") as handle:
+            json.dump(truth[:size], handle)
     kinds = {}
     for item in truth:
         kinds[item["kind"]] = kinds.get(item["kind"], 0) + 1
@@ -508,9 +515,10 @@ def main():
     parser.add_argument("--file", default=None)
     parser.add_argument("--side", choices=("ours", "oca"), default="ours")
     parser.add_argument("--only", choices=("ours", "oca"), help="measure one side only")
+    parser.add_argument("--generate-only", action="store_true", help="build the database and the files, measure nothing")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    args.file = args.file or os.path.join(HERE, "..", ".local", "bench-bank-camt053.xml")
+    args.file = args.file or file_of(args, args.lines)
     if args.measure:
         return measure(args)
     if not args.keep:
@@ -519,6 +527,8 @@ def main():
             f"generating {args.clients} clients x {args.invoices_per_client} invoices, {args.lines} lines", flush=True
         )
         generate(args)
+    if args.generate_only:
+        return None
     for name in ("ours", "oca"):
         if args.only and args.only != name:
             continue

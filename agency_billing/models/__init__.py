@@ -34,3 +34,4 @@ from . import account_move_bank
 from . import account_bank_statement
 from . import account_bank_statement_line
 from . import agency_bank_matcher
+from . import agency_bank_reconciler

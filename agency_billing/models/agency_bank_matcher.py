@@ -10,8 +10,9 @@ For each imported statement line, in this order:
    the amount equal to one open invoice of that client or to its oldest open invoices together.
 
 Only a certain match is reconciled; anything else is left for the OCA reconciliation screen with ranked
-suggestions and why. The reconciliation itself is OCA's (``account_reconcile_oca``), so that the
-receipts, the statements, the portal and the reminders follow.
+suggestions and why. This model decides; ``agency.bank.reconciler`` writes the decisions and reconciles
+(as OCA's ``account_reconcile_oca`` does, in batch), so that the receipts, the statements, the portal
+and the reminders follow.
 """
 
 import re
@@ -20,7 +21,6 @@ from collections import defaultdict
 
 from odoo import api, models
 from odoo.fields import Domain
-from odoo.tools import float_compare, float_is_zero
 
 from odoo.addons.account.tools.structured_reference import (
     is_valid_structured_reference_be,
@@ -94,7 +94,7 @@ class AgencyBankMatcher(models.AbstractModel):
         reconciled = st_lines.browse()
         for company, lines in todo.grouped("company_id").items():
             decisions = self.with_company(company)._agency_decide(lines)
-            reconciled |= self.with_company(company)._agency_apply(decisions)
+            reconciled |= self.env["agency.bank.reconciler"].with_company(company)._agency_apply(decisions)
         return reconciled
 
     # ------------------------------------------------------------------
@@ -346,107 +346,3 @@ class AgencyBankMatcher(models.AbstractModel):
             if currency.compare_amounts(total, amount) > 0:
                 break
         return []
-
-    # ------------------------------------------------------------------
-    # APPLYING
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _agency_apply(self, decisions):
-        reconciled = self.env["account.bank.statement.line"]
-        for line, decision in decisions:
-            moves = (
-                self.env["account.move"].union(*decision["moves"]) if decision["moves"] else self.env["account.move"]
-            )
-            values = {
-                "agency_match_state": decision["state"],
-                "agency_match_kind": decision["kind"],
-                "agency_match_note": decision["note"] or False,
-                "agency_match_move_ids": [(6, 0, moves.ids)],
-                "agency_payer_partner_id": decision["payer"] and decision["payer"].id,
-            }
-            if decision["state"] == "auto":
-                ok, overpaid = self._agency_reconcile(line, moves)
-                if ok:
-                    line.write(values)
-                    reconciled |= line
-                    if overpaid:
-                        self._agency_tell_overpayment(line, moves, overpaid)
-                    continue
-                values.update(agency_match_state="suggested", agency_match_kind=False)
-            elif decision["state"] == "suggested" and moves:
-                self._agency_prefill(line, moves)
-            line.write(values)
-        return reconciled
-
-    @api.model
-    def _agency_reconcile_data(self, line, moves):
-        """OCA's reconciliation data of ``line`` against the receivable lines of ``moves``, oldest due
-        first, never more than the transfer: ``(data, overpaid)``."""
-        partner = moves[:1].commercial_partner_id
-        if line.partner_id != partner:
-            line.partner_id = partner
-        data = []
-        aux = 1
-        liquidity_lines, _suspense_lines, _other_lines = line._seek_for_lines()
-        for liquidity in liquidity_lines:
-            aux, vals = line._get_reconcile_line(liquidity, "liquidity", reconcile_auxiliary_id=aux, move=True)
-            data += vals
-        currency = line._get_reconcile_currency()
-        remaining = line.amount_currency if line.foreign_currency_id else line.amount
-        receivables = moves.line_ids.filtered(
-            lambda aml: aml.account_id.account_type == "asset_receivable" and not aml.reconciled
-        ).sorted(lambda aml: (aml.date_maturity or aml.date, aml.id))
-        for receivable in receivables:
-            if float_compare(remaining, 0, precision_rounding=currency.rounding) <= 0:
-                break
-            aux, vals = line._get_reconcile_line(
-                receivable,
-                "other",
-                is_counterpart=True,
-                max_amount=currency.round(remaining),
-                reconcile_auxiliary_id=aux,
-                move=True,
-            )
-            data += vals
-            remaining -= min(remaining, receivable.amount_residual_currency)
-        info = line._recompute_suspense_line(data, aux, line.manual_reference)
-        overpaid = 0.0 if float_is_zero(remaining, precision_rounding=currency.rounding) else remaining
-        return info, overpaid
-
-    @api.model
-    def _agency_reconcile(self, line, moves):
-        """Reconcile through OCA: ``(done, overpaid amount)``. An overpayment stays on the client's
-        receivable account as its credit."""
-        info, overpaid = self._agency_reconcile_data(line, moves)
-        if not info.get("can_reconcile"):
-            return False, 0.0
-        line.reconcile_data_info = info
-        line.reconcile_bank_line()
-        return line.is_reconciled, overpaid
-
-    @api.model
-    def _agency_prefill(self, line, moves):
-        """Leave the best suggestion ready in OCA's reconciliation screen: one click confirms it."""
-        info, _overpaid = self._agency_reconcile_data(line, moves[:1])
-        line.reconcile_data_info = info
-
-    @api.model
-    def _agency_tell_overpayment(self, line, moves, overpaid):
-        last = moves.sorted(lambda move: (move.invoice_date_due or move.date, move.id))[-1:]
-        currency = line.foreign_currency_id or line.currency_id
-        user = last.invoice_user_id or last.commercial_partner_id.user_id or self.env.user
-        last.activity_schedule(
-            "mail.mail_activity_data_todo",
-            user_id=user.id,
-            summary=self.env._("Overpaid by %s: client credit", currency.format(overpaid)),
-            note=self.env._(
-                "The bank transfer of %(date)s (%(ref)s) paid %(overpaid)s more than %(names)s: the difference "
-                "stays on %(client)s's account as credit, to refund or to set against a next invoice.",
-                date=line.date,
-                ref=line.payment_ref,
-                overpaid=currency.format(overpaid),
-                names=", ".join(moves.mapped("name")),
-                client=last.commercial_partner_id.display_name,
-            ),
-        )

@@ -24,3 +24,4 @@ from . import test_statement_document
 from . import test_partner_form_labels
 from . import test_billing_run_wizard
 from . import test_bank_matching
+from . import test_bank_reconcile_batch
