@@ -396,7 +396,14 @@ def measure(args):
         return wrapper
 
     Matcher._agency_decide = timed("deciding", Matcher._agency_decide)
-    Matcher._agency_apply = timed("reconciling", Matcher._agency_apply)
+    Reconciler = type(env["agency.bank.reconciler"])
+    Reconciler._agency_apply = timed("reconciling", Reconciler._agency_apply)
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     started = time.perf_counter()
     wizard = (
         env["account.statement.import"]
@@ -407,6 +414,9 @@ def measure(args):
     env.flush_all()
     cr.commit()
     elapsed = time.perf_counter() - started
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(args.profile)
     Matcher._agency_match = original
     lines = env["account.bank.statement.line"].search([("journal_id", "=", journal.id)])
     result = {
@@ -463,6 +473,7 @@ def side(args, name):
             "--measure",
             "--side",
             name,
+            *(["--profile", f"{args.profile}.{name}"] if args.profile else []),
         ],
         capture_output=True,
         text=True,
@@ -515,6 +526,7 @@ def main():
     parser.add_argument("--file", default=None)
     parser.add_argument("--side", choices=("ours", "oca"), default="ours")
     parser.add_argument("--only", choices=("ours", "oca"), help="measure one side only")
+    parser.add_argument("--profile", help="write a cProfile of the import plus matching to PROFILE.<side>")
     parser.add_argument("--generate-only", action="store_true", help="build the database and the files, measure nothing")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -43,7 +43,7 @@ class AgencyBankReconciler(models.AbstractModel):
         moves_of = {line.id: Move.union(*decision["moves"]) if decision["moves"] else Move for line, decision in decisions}
         certain = [(line, moves_of[line.id]) for line, decision in decisions if decision["state"] == "auto"]
         done = self._agency_reconcile_many(certain)
-        reconciled = Line
+        reconciled = prefilled = Line
         for line, decision in decisions:
             moves = moves_of[line.id]
             values = {
@@ -60,7 +60,9 @@ class AgencyBankReconciler(models.AbstractModel):
                     values.update(agency_match_state="suggested", agency_match_kind=False)
             elif decision["state"] == "suggested" and moves:
                 self._agency_prefill(line, moves)
+                prefilled |= line
             line.write(values)
+        self._agency_sync_partners(prefilled)
         for line in reconciled:
             if done[line.id]:
                 self._agency_tell_overpayment(line, moves_of[line.id], done[line.id])
@@ -112,8 +114,9 @@ class AgencyBankReconciler(models.AbstractModel):
 
     @api.model
     def _agency_prefill(self, line, moves):
-        """Leave the best suggestion ready in OCA's reconciliation screen: one click confirms it."""
-        info, _overpaid = self._agency_reconcile_data(line, moves[:1])
+        """Leave the best suggestion ready in OCA's reconciliation screen: one click confirms it (the
+        caller gives the journal entry its client: ``_agency_sync_partners``)."""
+        info, _overpaid = self._agency_reconcile_data(line, moves[:1], sync_partner=False)
         line.reconcile_data_info = info
 
     # ------------------------------------------------------------------
@@ -150,18 +153,12 @@ class AgencyBankReconciler(models.AbstractModel):
             return done
         Aml = self.env["account.move.line"]
         st_lines = self.env["account.bank.statement.line"].union(*(line for line, _data in batch))
-        # the journal entries take the statement line's client, as OCA's _synchronize_to_moves does
-        by_partner = defaultdict(lambda: (Aml, self.env["account.move"]))
-        removed = Aml
+        self._agency_sync_partners(st_lines)
+        removed_ids = []
         for line in st_lines:
-            liquidity, suspense, other = line._seek_for_lines()
-            removed |= suspense | other
-            if line.move_id.partner_id != line.partner_id:
-                items_of, moves_of = by_partner[line.partner_id.id]
-                by_partner[line.partner_id.id] = (items_of | liquidity | suspense, moves_of | line.move_id)
-        for partner_id, (move_lines, moves) in by_partner.items():
-            move_lines.with_context(**SYNC_CONTEXT).write({"partner_id": partner_id})
-            moves.with_context(**SYNC_CONTEXT).write({"partner_id": partner_id})
+            _liquidity, suspense, other = line._seek_for_lines()
+            removed_ids += (suspense | other).ids
+        removed = Aml.browse(removed_ids)
         moves = st_lines.move_id
         plan = []
         with moves._check_balanced({"records": moves}):
@@ -184,6 +181,21 @@ class AgencyBankReconciler(models.AbstractModel):
         for mode, lines in st_lines.grouped(lambda line: line.journal_id.reconcile_mode).items():
             lines.write({"reconcile_mode": mode, "reconcile_data": False})
         return {line_id: overpaid for line_id, overpaid in done.items() if st_lines.browse(line_id).is_reconciled}
+
+    @api.model
+    def _agency_sync_partners(self, st_lines):
+        """The journal entries of ``st_lines`` take the statement line's client (entry, bank and suspense
+        items), as OCA's ``_synchronize_to_moves`` does for a partner, in one write per client."""
+        Aml = self.env["account.move.line"]
+        by_partner = defaultdict(lambda: (Aml, self.env["account.move"]))
+        for line in st_lines:
+            if line.move_id.partner_id != line.partner_id:
+                liquidity, suspense, _other = line._seek_for_lines()
+                items, moves = by_partner[line.partner_id.id]
+                by_partner[line.partner_id.id] = (items | liquidity | suspense, moves | line.move_id)
+        for partner_id, (items, moves) in by_partner.items():
+            items.with_context(**SYNC_CONTEXT).write({"partner_id": partner_id})
+            moves.with_context(**SYNC_CONTEXT).write({"partner_id": partner_id})
 
     @api.model
     def _agency_tell_overpayment(self, line, moves, overpaid):

@@ -25,3 +25,4 @@ from . import test_partner_form_labels
 from . import test_billing_run_wizard
 from . import test_bank_matching
 from . import test_bank_reconcile_batch
+from . import test_bank_ofx

@@ -142,3 +142,31 @@ def ofx(account, transactions, currency="EUR", bank_id="BANK"):
     lines.append(f"</BANKTRANLIST><LEDGERBAL><BALAMT>{total:.2f}<DTASOF>20261203</LEDGERBAL></STMTRS></STMTTRNRS>")
     lines.append("</BANKMSGSRSV1></OFX>")
     return "\r\n".join(lines).encode()
+
+
+def ofx2(account, transactions, currency="EUR", bank_id="BANK"):
+    """An OFX 2.x (XML) bank statement (bytes): the same content as ``ofx``, every element closed."""
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8" standalone="no"?>',
+        '<?OFX OFXHEADER="200" VERSION="211" SECURITY="NONE" OLDFILEUID="NONE" NEWFILEUID="NONE"?>',
+        "<OFX><SIGNONMSGSRSV1><SONRS><STATUS><CODE>0</CODE><SEVERITY>INFO</SEVERITY></STATUS>"
+        "<DTSERVER>20261203</DTSERVER><LANGUAGE>ENG</LANGUAGE></SONRS></SIGNONMSGSRSV1>",
+        "<BANKMSGSRSV1><STMTTRNRS><TRNUID>1</TRNUID><STATUS><CODE>0</CODE><SEVERITY>INFO</SEVERITY></STATUS>",
+        f"<STMTRS><CURDEF>{currency}</CURDEF><BANKACCTFROM><BANKID>{bank_id}</BANKID><ACCTID>{account}</ACCTID>"
+        "<ACCTTYPE>CHECKING</ACCTTYPE></BANKACCTFROM>",
+        "<BANKTRANLIST><DTSTART>20261201</DTSTART><DTEND>20261203</DTEND>",
+    ]
+    for position, tx in enumerate(transactions, start=1):
+        day = (tx.get("date") or Date.today()).strftime("%Y%m%d")
+        parts.append(
+            f"<STMTTRN><TRNTYPE>{'CREDIT' if tx['amount'] >= 0 else 'DEBIT'}</TRNTYPE><DTPOSTED>{day}</DTPOSTED>"
+            f"<TRNAMT>{tx['amount']:.2f}</TRNAMT><FITID>{tx.get('bank_ref') or position}</FITID>"
+            f"<NAME>{escape(tx.get('name') or '')}</NAME><MEMO>{escape(tx.get('ustrd') or tx.get('ref') or '')}</MEMO>"
+            "</STMTTRN>"
+        )
+    total = sum(tx["amount"] for tx in transactions)
+    parts.append(
+        f"</BANKTRANLIST><LEDGERBAL><BALAMT>{total:.2f}</BALAMT><DTASOF>20261203</DTASOF></LEDGERBAL></STMTRS>"
+        "</STMTTRNRS></BANKMSGSRSV1></OFX>"
+    )
+    return "\n".join(parts).encode()

@@ -6,7 +6,7 @@ from odoo.tests import tagged
 from odoo.addons.account.tools.structured_reference import is_valid_structured_reference_iso
 
 from .bank_common import ACME_IBAN, AGENCY_IBAN, OTHER_IBAN, BankMatchingCommon
-from .camt import camt053, camt054, ofx, validate_camt053
+from .camt import camt053, camt054, validate_camt053
 
 
 def wrong_check_digits(reference):
@@ -245,7 +245,3 @@ class TestBankMatching(BankMatchingCommon):
     def test_file_in_a_currency_the_journal_does_not_have(self):
         other = self._other_currency()
         self._assert_refused(self._statement([{"amount": 10.0}], currency=other.name), "currency")
-
-    def test_ofx_file_is_refused_clearly(self):
-        # the OCA OFX import is not published for Odoo 19.0: an OFX file gets the clear "not supported"
-        self._assert_refused(ofx(AGENCY_IBAN, [{"amount": 10.0, "name": "Acme"}]), "not supported", filename="x.ofx")

@@ -15,6 +15,13 @@ class AccountStatementImport(models.TransientModel):
             )
         return res
 
+    def _parse_file(self, data_file):
+        """EXTENDS account_statement_import_file: OFX files, while OCA publishes no OFX import for 19.0."""
+        parser = self.env["agency.statement.ofx.parser"]
+        if parser._agency_is_ofx(data_file):
+            return parser._agency_parse(data_file, self.statement_filename or "")
+        return super()._parse_file(data_file)
+
     def import_single_statement(self, single_statement_data, result):
         if isinstance(single_statement_data, tuple) and len(single_statement_data) == 3:
             statements = single_statement_data[2] or []
