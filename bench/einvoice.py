@@ -25,6 +25,7 @@ sys.path.insert(0, HERE)
 from run import install, odoo_env  # noqa: E402
 
 BATCH = 10
+PROGRESS = 100  # a line of running totals every PROGRESS invoices per side
 
 
 def generate(env, count):
@@ -135,13 +136,23 @@ def main():
         install(args.config, args.db)
     env, cr = odoo_env(args.config, args.db)
     for run in range(args.runs):
+        began = time.perf_counter()
         sets = generate(env, args.invoices)
+        print(f"run {run + 1}: {2 * args.invoices} invoices generated in {time.perf_counter() - began:.0f} s", flush=True)
         timings = {"agency": 0.0, "odoo": 0.0}
         for start in range(0, args.invoices, BATCH):
             for kind in ("odoo", "agency") if (start // BATCH) % 2 else ("agency", "odoo"):
                 began = time.perf_counter()
                 send(env, sets[kind][start : start + BATCH])
                 timings[kind] += time.perf_counter() - began
+            done = min(start + BATCH, args.invoices)
+            if done % PROGRESS == 0 and done < args.invoices:
+                # so that a run stopped before its end still says what it measured
+                print(
+                    f"  after {done} + {done}: agency {timings['agency'] / done:.3f} s/invoice, "
+                    f"Odoo {timings['odoo'] / done:.3f} s/invoice, ratio {timings['agency'] / timings['odoo']:.2f}",
+                    flush=True,
+                )
         moves = env["account.move"].browse(sets["agency"] + sets["odoo"])
         sent = moves.filtered(lambda move: move.ubl_cii_xml_id and move.invoice_pdf_report_id)
         per = {kind: timings[kind] / args.invoices for kind in timings}

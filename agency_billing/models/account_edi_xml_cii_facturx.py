@@ -60,6 +60,9 @@ class AccountEdiXmlCii(models.AbstractModel):
         self._agency_add_line_details(tree, invoice)
         self._agency_add_terms(tree, invoice)
         self._agency_add_preceding_invoices(tree, invoice)
+        # CII-SR-312 (EN 16931 warning): the delivery party has no contact in EN 16931; Odoo writes one
+        for contact in tree.iterfind(".//ram:ShipToTradeParty/ram:DefinedTradeContact", NS):
+            contact.getparent().remove(contact)
         return etree.tostring(cleanup_xml_node(tree), xml_declaration=True, encoding="UTF-8"), errors
 
     def _agency_add_line_details(self, tree, invoice):

