@@ -49,6 +49,7 @@
     "demo": [
         "demo/agency_billing_demo.xml",
         "demo/agency_recommendation_demo.xml",
+        "demo/agency_bank_demo.xml",
     ],
     "application": True,
 }
