@@ -148,6 +148,23 @@ def shoot_suggestions(args, browser, staff):
     )
 
 
+def shoot_bank(args, browser, staff):
+    """The demo's bank file of the day once imported: Bank Matching, its lines matched by themselves (how,
+    which invoices) and those left with why (demo data of agency_billing: demo/agency_bank_demo.xml)."""
+    browser.shoot(
+        f"{args.url}/odoo/action-agency_billing.action_agency_statement_line_matching",
+        staff,
+        IMAGES / "bank_statement_matched.png",
+        wait_for=".o_list_view .o_group_header",
+        height=520,
+    )
+    browser.call("Runtime.evaluate", expression="document.querySelector('.o_list_view .o_group_header').click()")
+    browser.wait_for(".o_list_view .o_data_row")
+    data = browser.call("Page.captureScreenshot", format="png")["data"]
+    (IMAGES / "bank_statement_matched.png").write_bytes(base64.b64decode(data))
+    print("wrote", IMAGES / "bank_statement_matched.png")
+
+
 def shoot_portal(args, browser, staff, portal):
     """The customer's account page, a selection of two invoices being paid, a dispute of one project."""
     browser.shoot(
@@ -193,7 +210,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", default="http://localhost:8069")
     parser.add_argument("--db", default=os.environ.get("AGENCY_DEMO_DB", "agency_demo"))
-    parser.add_argument("--only", choices=["suggestions", "portal"], help="take only these screenshots")
+    parser.add_argument("--only", choices=["suggestions", "portal", "bank"], help="take only these screenshots")
     args = parser.parse_args()
     IMAGES.mkdir(exist_ok=True)
     staff = login(args.url, args.db, "agency", "agency")
@@ -202,9 +219,13 @@ def main():
         if args.only == "portal":
             shoot_portal(args, browser, staff, login(args.url, args.db, "portal.acme", "portal"))
             return
+        if args.only == "bank":
+            shoot_bank(args, browser, staff)
+            return
         shoot_suggestions(args, browser, staff)
         if args.only:
             return
+        shoot_bank(args, browser, staff)
         portal = login(args.url, args.db, "portal.acme", "portal")
         # the client form opened on its Billing tab
         acme = call_kw(

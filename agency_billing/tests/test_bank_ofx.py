@@ -67,3 +67,9 @@ class TestBankOfx(BankMatchingCommon):
         self._assert_refused(b"OFXHEADER:100\nDATA:OFXSGML\n\n<OFX><SIGNONMSGSRSV1></OFX>", "no bank statement")
         self._assert_refused(ofx(AGENCY_IBAN, [], currency=self.company.currency_id.name), "no transaction")
         self._assert_refused(b"   ", "is empty")
+
+    def test_bad_ofx_is_refused_in_the_user_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["agency_billing"], ["fr_FR"], overwrite=True)
+        self.env = self.env(context=dict(self.env.context, lang="fr_FR"))
+        self._assert_refused(b"OFXHEADER:100\nDATA:OFXSGML\n\nnot a statement", "illisible")
