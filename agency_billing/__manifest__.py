@@ -16,7 +16,7 @@
         "account_statement_import_camt",
         "account_reconcile_oca",
     ],
-    "external_dependencies": {"python": ["num2words"]},
+    "external_dependencies": {"python": ["num2words", "ofxparse"]},
     "data": [
         "security/agency_billing_security.xml",
         "security/ir.model.access.csv",

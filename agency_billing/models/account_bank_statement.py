@@ -57,8 +57,8 @@ class AccountBankStatement(models.Model):
     def _agency_demo_import_statement(self, transfers, iban="NO9386011117947"):
         """Demo data: the agency's bank sends its OFX file of the day and staff import it in the bank
         journal, through the OCA import wizard as they would. ``transfers``: ``[(invoice xmlid, what the
-        payer wrote: 'reference', 'number' or 'name', share of the invoice paid, payer's name)]``; no
-        invoice: a stranger's transfer of that amount."""
+        payer wrote: 'reference', 'number', 'name' or 'nothing', share of the invoice paid, payer's name)]``
+        (no invoice: a stranger's transfer, the share being its amount)."""
         payments = []
         for xmlid, how, share, payee in transfers:
             invoice = self.env.ref(xmlid, raise_if_not_found=False) if xmlid else None
@@ -68,9 +68,10 @@ class AccountBankStatement(models.Model):
                 payments.append((share, payee, "Transfer"))
                 continue
             memo = {
-                "reference": invoice.payment_reference,
+                "reference": f"Payment {invoice.payment_reference}",
                 "number": f"invoice {(invoice.name or '').lower()}",
                 "name": "Thank you",
+                "nothing": "Transfer",
             }[how]
             amount = invoice.currency_id.round(invoice.amount_residual * share)
             payments.append((amount, payee, memo))

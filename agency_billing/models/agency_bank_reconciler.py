@@ -40,7 +40,9 @@ class AgencyBankReconciler(models.AbstractModel):
         """Write the decisions on their lines; reconcile the certain ones. Returns the lines reconciled."""
         Line = self.env["account.bank.statement.line"]
         Move = self.env["account.move"]
-        moves_of = {line.id: Move.union(*decision["moves"]) if decision["moves"] else Move for line, decision in decisions}
+        moves_of = {
+            line.id: Move.union(*decision["moves"]) if decision["moves"] else Move for line, decision in decisions
+        }
         certain = [(line, moves_of[line.id]) for line, decision in decisions if decision["state"] == "auto"]
         done = self._agency_reconcile_many(certain)
         reconciled = prefilled = Line
@@ -176,7 +178,9 @@ class AgencyBankReconciler(models.AbstractModel):
                     values.append(line._reconcile_move_line_vals(line_vals))
                     counterparts.append(Aml.browse(line_vals.get("counterpart_line_ids") or []))
             created = Aml.with_context(**LINE_CONTEXT).create(values)
-            plan = [invoice_lines + new for invoice_lines, new in zip(counterparts, created, strict=True) if invoice_lines]
+            plan = [
+                invoice_lines + new for invoice_lines, new in zip(counterparts, created, strict=True) if invoice_lines
+            ]
         Aml._reconcile_plan(plan)
         for mode, lines in st_lines.grouped(lambda line: line.journal_id.reconcile_mode).items():
             lines.write({"reconcile_mode": mode, "reconcile_data": False})

@@ -125,9 +125,7 @@ class TestBankReconcileBatch(BankMatchingCommon):
         self.assertEqual(ours["invoices"], by_oca["invoices"])
         self.assertEqual(ours["activities"], by_oca["activities"])
         self.assertTrue(ours["activities"], "the overpayment told staff")
-        self.assertEqual(
-            [line["reconciled"] for line in ours["lines"].values()], [True, True, True, True, True, False]
-        )
+        self.assertEqual([line["reconciled"] for line in ours["lines"].values()], [True, True, True, True, True, False])
 
     def test_batch_reconciliation_is_undone_in_oca_screen(self):
         st_lines = self._import_unmatched()
@@ -147,7 +145,9 @@ class TestBankReconcileBatch(BankMatchingCommon):
             )
 
     def _queries_of_batch(self, count):
-        st_lines = self._import_unmatched(f"STMT-{count}", [dict(tx, bank_ref=f"Q{count}-{i}") for i, tx in enumerate(self._transactions())])
+        st_lines = self._import_unmatched(
+            f"STMT-{count}", [dict(tx, bank_ref=f"Q{count}-{i}") for i, tx in enumerate(self._transactions())]
+        )
         decisions = self.env["agency.bank.matcher"]._agency_decide(st_lines)
         certain = [(line, self.env["account.move"].union(*d["moves"])) for line, d in decisions if d["state"] == "auto"]
         self.env.flush_all()
