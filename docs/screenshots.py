@@ -149,20 +149,31 @@ def shoot_suggestions(args, browser, staff):
 
 
 def shoot_bank(args, browser, staff):
-    """The demo's bank file of the day once imported: Bank Matching, its lines matched by themselves (how,
-    which invoices) and those left with why (demo data of agency_billing: demo/agency_bank_demo.xml)."""
-    browser.shoot(
-        f"{args.url}/odoo/action-agency_billing.action_agency_statement_line_matching",
+    """The demo's bank file of the day once imported (demo/agency_bank_demo.xml of agency_billing): its
+    lines as the statement's *Matching* button shows them, matched by themselves (how, which invoices) and
+    those left, with why."""
+    line = call_kw(
+        args.url,
         staff,
-        IMAGES / "bank_statement_matched.png",
-        wait_for=".o_list_view .o_group_header",
-        height=520,
+        "account.bank.statement.line",
+        "search_read",
+        [[["agency_match_state", "!=", False]]],
+        kwargs={"fields": ["statement_id"], "limit": 1, "order": "id desc"},
+    )[0]
+    action = call_kw(args.url, staff, "account.bank.statement", "action_agency_matching_lines", [[line["statement_id"][0]]])
+    action["context"] = {}
+    path = IMAGES / "bank_statement_matched.png"
+    browser.shoot(f"{args.url}/odoo", staff, path, wait_for=".o_main_navbar", height=480)
+    browser.call("Emulation.setDeviceMetricsOverride", width=1920, height=440, deviceScaleFactor=1, mobile=False)
+    browser.call(
+        "Runtime.evaluate",
+        expression=f"odoo.__WOWL_DEBUG__.root.env.services.action.doAction({json.dumps(action)},"
+        " {clearBreadcrumbs: true})",
     )
-    browser.call("Runtime.evaluate", expression="document.querySelector('.o_list_view .o_group_header').click()")
     browser.wait_for(".o_list_view .o_data_row")
     data = browser.call("Page.captureScreenshot", format="png")["data"]
-    (IMAGES / "bank_statement_matched.png").write_bytes(base64.b64decode(data))
-    print("wrote", IMAGES / "bank_statement_matched.png")
+    path.write_bytes(base64.b64decode(data))
+    print("wrote", path)
 
 
 def shoot_portal(args, browser, staff, portal):
