@@ -168,3 +168,22 @@ class TestBankReconcileBatch(BankMatchingCommon):
         """The writes are batched: five certain matches do not cost five times the queries of one."""
         one, five = self._queries_of_batch(1), self._queries_of_batch(5)
         self.assertLess(five, 2 * one, f"1 line: {one} queries, 5 lines: {five}")
+
+    def test_one_invoice_paid_twice_in_one_file_is_matched_once(self):
+        invoice = self.globex_invoices[1]
+        statement = self._import(
+            self._statement(
+                [
+                    {"amount": 480.0, "ref": invoice.payment_reference, "bank_ref": "TWICE-1"},
+                    {"amount": 480.0, "ref": invoice.payment_reference, "bank_ref": "TWICE-2"},
+                ],
+                statement_id="TWICE",
+            )
+        )
+        first, second = statement.line_ids.sorted("id")
+        self.assertTrue(first.is_reconciled)
+        self.assertEqual(first.agency_match_state, "auto")
+        self.assertFalse(second.is_reconciled)
+        self.assertEqual(second.agency_match_state, "suggested")
+        self.assertIn("also paid by another transfer", second.agency_match_note)
+        self.assertEqual(invoice.amount_residual, 0.0)
