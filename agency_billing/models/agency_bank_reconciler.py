@@ -45,7 +45,7 @@ class AgencyBankReconciler(models.AbstractModel):
         }
         certain = [(line, moves_of[line.id]) for line, decision in decisions if decision["state"] == "auto"]
         done = self._agency_reconcile_many(certain)
-        reconciled = prefilled = Line
+        reconciled_ids, prefilled_ids = [], []
         for line, decision in decisions:
             moves = moves_of[line.id]
             values = {
@@ -57,14 +57,15 @@ class AgencyBankReconciler(models.AbstractModel):
             }
             if decision["state"] == "auto":
                 if line.id in done:
-                    reconciled |= line
+                    reconciled_ids.append(line.id)
                 else:
                     values.update(agency_match_state="suggested", agency_match_kind=False)
             elif decision["state"] == "suggested" and moves:
                 self._agency_prefill(line, moves)
-                prefilled |= line
+                prefilled_ids.append(line.id)
             line.write(values)
-        self._agency_sync_partners(prefilled)
+        self._agency_sync_partners(Line.browse(prefilled_ids))
+        reconciled = Line.browse(reconciled_ids)
         for line in reconciled:
             if done[line.id]:
                 self._agency_tell_overpayment(line, moves_of[line.id], done[line.id])
