@@ -16,7 +16,7 @@
         "account_statement_import_camt",
         "account_reconcile_oca",
     ],
-    "external_dependencies": {"python": ["num2words"]},
+    "external_dependencies": {"python": ["num2words", "ofxparse"]},
     "data": [
         "security/agency_billing_security.xml",
         "security/ir.model.access.csv",
@@ -49,6 +49,7 @@
     "demo": [
         "demo/agency_billing_demo.xml",
         "demo/agency_recommendation_demo.xml",
+        "demo/agency_bank_demo.xml",
     ],
     "application": True,
 }

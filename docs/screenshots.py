@@ -148,6 +148,34 @@ def shoot_suggestions(args, browser, staff):
     )
 
 
+def shoot_bank(args, browser, staff):
+    """The demo's bank file of the day once imported (demo/agency_bank_demo.xml of agency_billing): its
+    lines as the statement's *Matching* button shows them, matched by themselves (how, which invoices) and
+    those left, with why."""
+    line = call_kw(
+        args.url,
+        staff,
+        "account.bank.statement.line",
+        "search_read",
+        [[["agency_match_state", "!=", False]]],
+        kwargs={"fields": ["statement_id"], "limit": 1, "order": "id desc"},
+    )[0]
+    action = call_kw(args.url, staff, "account.bank.statement", "action_agency_matching_lines", [[line["statement_id"][0]]])
+    action["context"] = {}
+    path = IMAGES / "bank_statement_matched.png"
+    browser.shoot(f"{args.url}/odoo", staff, path, wait_for=".o_main_navbar", height=480)
+    browser.call("Emulation.setDeviceMetricsOverride", width=1920, height=440, deviceScaleFactor=1, mobile=False)
+    browser.call(
+        "Runtime.evaluate",
+        expression=f"odoo.__WOWL_DEBUG__.root.env.services.action.doAction({json.dumps(action)},"
+        " {clearBreadcrumbs: true})",
+    )
+    browser.wait_for(".o_list_view .o_data_row")
+    data = browser.call("Page.captureScreenshot", format="png")["data"]
+    path.write_bytes(base64.b64decode(data))
+    print("wrote", path)
+
+
 def shoot_portal(args, browser, staff, portal):
     """The customer's account page, a selection of two invoices being paid, a dispute of one project."""
     browser.shoot(
@@ -193,7 +221,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", default="http://localhost:8069")
     parser.add_argument("--db", default=os.environ.get("AGENCY_DEMO_DB", "agency_demo"))
-    parser.add_argument("--only", choices=["suggestions", "portal"], help="take only these screenshots")
+    parser.add_argument("--only", choices=["suggestions", "portal", "bank"], help="take only these screenshots")
     args = parser.parse_args()
     IMAGES.mkdir(exist_ok=True)
     staff = login(args.url, args.db, "agency", "agency")
@@ -202,9 +230,13 @@ def main():
         if args.only == "portal":
             shoot_portal(args, browser, staff, login(args.url, args.db, "portal.acme", "portal"))
             return
+        if args.only == "bank":
+            shoot_bank(args, browser, staff)
+            return
         shoot_suggestions(args, browser, staff)
         if args.only:
             return
+        shoot_bank(args, browser, staff)
         portal = login(args.url, args.db, "portal.acme", "portal")
         # the client form opened on its Billing tab
         acme = call_kw(

@@ -31,6 +31,11 @@ class TestDemo(TransactionCase):
                     lambda: cls.env.ref("agency_billing.product_seo", False),
                 ),
                 (
+                    "agency_billing",
+                    "agency_bank_demo",
+                    lambda: cls.env["account.bank.statement.line"].search_count([("agency_match_state", "!=", False)]),
+                ),
+                (
                     "agency_billing_reminders",
                     "agency_billing_reminders_demo",
                     lambda: cls.env["agency.late.fee"].search_count(
@@ -181,6 +186,21 @@ class TestDemo(TransactionCase):
         self.assertGreater(cron.nextcall.date(), fields.Date.context_today(cron), "not run on the demo day")
         plan = self.env["res.partner"]._agency_reminder_plan(fields.Date.context_today(cron))
         self.assertTrue(any(client["send"] for client in plan.values()), "Send Reminders has something to send")
+
+    def test_the_bank_file_of_the_day_is_imported_and_matched(self):
+        """The README's screenshot: a bank file imported, matched by reference, number and payer, a
+        suggestion and a line left for a person."""
+        lines = self.env["account.bank.statement.line"].search([("agency_match_state", "!=", False)])
+        self.assertEqual(len(lines.statement_id), 1)
+        self.assertEqual(
+            sorted(lines.filtered("is_reconciled").mapped("agency_match_kind")),
+            ["number", "payer", "reference", "reference"],
+        )
+        self.assertEqual(
+            sorted(lines.filtered(lambda line: not line.is_reconciled).mapped("agency_match_state")),
+            ["none", "suggested"],
+        )
+        self.assertEqual(self.ref_("inv_hanbit_open").payment_state, "partial")
 
     def test_second_portal_customer_sees_suggestions(self):
         """Acme is late (no new suggestions for late payers): Hooli, up to date, sees its suggestions."""

@@ -1,3 +1,5 @@
+import base64
+
 from odoo import api, fields, models
 
 
@@ -46,3 +48,59 @@ class AccountBankStatement(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id("agency_billing.action_agency_statement_line_matching")
         action["domain"] = [("statement_id", "=", self.id)]
         return action
+
+    # ------------------------------------------------------------------
+    # DEMO
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _agency_demo_import_statement(self, transfers, iban="NO9386011117947"):
+        """Demo data: the agency's bank sends its OFX file of the day and staff import it in the bank
+        journal, through the OCA import wizard as they would. ``transfers``: ``[(invoice xmlid, what the
+        payer wrote: 'reference', 'number', 'name' or 'nothing', share of the invoice paid, payer's name)]``
+        (no invoice: a stranger's transfer, the share being its amount)."""
+        payments = []
+        for xmlid, how, share, payee in transfers:
+            invoice = self.env.ref(xmlid, raise_if_not_found=False) if xmlid else None
+            if xmlid and not invoice:
+                continue
+            if not invoice:
+                payments.append((share, payee, "Transfer"))
+                continue
+            memo = {
+                "reference": f"Payment {invoice.payment_reference}",
+                "number": f"invoice {(invoice.name or '').lower()}",
+                "name": "Thank you",
+                "nothing": "Transfer",
+            }[how]
+            amount = invoice.currency_id.round(invoice.amount_residual * share)
+            payments.append((amount, payee, memo))
+        journal = self.env["account.journal"].search(
+            [("type", "=", "bank"), ("company_id", "=", self.env.company.id)], limit=1
+        )
+        if not journal.bank_account_id:
+            journal.bank_account_id = self.env["res.partner.bank"].create(
+                {"partner_id": self.env.company.partner_id.id, "acc_number": iban, "company_id": self.env.company.id}
+            )
+        day = fields.Date.context_today(self).strftime("%Y%m%d")
+        currency = journal.currency_id or self.env.company.currency_id
+        transactions = "".join(
+            f"<STMTTRN><TRNTYPE>CREDIT<DTPOSTED>{day}<TRNAMT>{amount:.2f}<FITID>DEMO-{day}-{position}"
+            f"<NAME>{payee}<MEMO>{memo}</STMTTRN>\n"
+            for position, (amount, payee, memo) in enumerate(payments, start=1)
+        )
+        total = sum(amount for amount, _payee, _memo in payments)
+        data = (
+            "OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\nSECURITY:NONE\nENCODING:USASCII\nCHARSET:1252\n"
+            "COMPRESSION:NONE\nOLDFILEUID:NONE\nNEWFILEUID:NONE\n\n<OFX><BANKMSGSRSV1><STMTTRNRS><TRNUID>1<STMTRS>"
+            f"<CURDEF>{currency.name}<BANKACCTFROM><BANKID>DEMO<ACCTID>{journal.bank_account_id.acc_number}"
+            f"<ACCTTYPE>CHECKING</BANKACCTFROM><BANKTRANLIST><DTSTART>{day}<DTEND>{day}\n{transactions}"
+            f"</BANKTRANLIST><LEDGERBAL><BALAMT>{total:.2f}<DTASOF>{day}</LEDGERBAL></STMTRS></STMTTRNRS>"
+            "</BANKMSGSRSV1></OFX>\n"
+        )
+        wizard = (
+            self.env["account.statement.import"]
+            .with_context(journal_id=journal.id)
+            .create({"statement_file": base64.b64encode(data.encode()), "statement_filename": f"bank-{day}.ofx"})
+        )
+        wizard.import_file_button()

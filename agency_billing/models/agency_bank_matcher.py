@@ -109,11 +109,24 @@ class AgencyBankMatcher(models.AbstractModel):
         index = self._agency_invoice_index(company)
         payers = self._agency_payers(lines, index)
         decisions = []
+        claimed = set()  # invoices an earlier transfer of these lines pays automatically
         for line in lines:
             if line.currency_id.compare_amounts(line.amount, 0) <= 0:
                 decisions.append((line, {"state": "none", "kind": False, "moves": [], "payer": False, "note": ""}))
                 continue
-            decisions.append((line, self._agency_decide_line(line, index, payers.get(line.id))))
+            decision = self._agency_decide_line(line, index, payers.get(line.id))
+            if decision["state"] == "auto":
+                taken = [move for move in decision["moves"] if move.id in claimed]
+                if taken:
+                    # the same invoice paid twice in one file (a duplicate transfer, or two parts): a person looks
+                    decision.update(state="suggested", kind=False)
+                    decision["note"] = self.env._(
+                        "%s is also paid by another transfer of this file: left for a person.",
+                        ", ".join(move.name for move in taken),
+                    )
+                else:
+                    claimed.update(move.id for move in decision["moves"])
+            decisions.append((line, decision))
         return decisions
 
     @api.model

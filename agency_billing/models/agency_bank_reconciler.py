@@ -40,10 +40,12 @@ class AgencyBankReconciler(models.AbstractModel):
         """Write the decisions on their lines; reconcile the certain ones. Returns the lines reconciled."""
         Line = self.env["account.bank.statement.line"]
         Move = self.env["account.move"]
-        moves_of = {line.id: Move.union(*decision["moves"]) if decision["moves"] else Move for line, decision in decisions}
+        moves_of = {
+            line.id: Move.union(*decision["moves"]) if decision["moves"] else Move for line, decision in decisions
+        }
         certain = [(line, moves_of[line.id]) for line, decision in decisions if decision["state"] == "auto"]
         done = self._agency_reconcile_many(certain)
-        reconciled = prefilled = Line
+        reconciled_ids, prefilled_ids = [], []
         for line, decision in decisions:
             moves = moves_of[line.id]
             values = {
@@ -55,14 +57,15 @@ class AgencyBankReconciler(models.AbstractModel):
             }
             if decision["state"] == "auto":
                 if line.id in done:
-                    reconciled |= line
+                    reconciled_ids.append(line.id)
                 else:
                     values.update(agency_match_state="suggested", agency_match_kind=False)
             elif decision["state"] == "suggested" and moves:
                 self._agency_prefill(line, moves)
-                prefilled |= line
+                prefilled_ids.append(line.id)
             line.write(values)
-        self._agency_sync_partners(prefilled)
+        self._agency_sync_partners(Line.browse(prefilled_ids))
+        reconciled = Line.browse(reconciled_ids)
         for line in reconciled:
             if done[line.id]:
                 self._agency_tell_overpayment(line, moves_of[line.id], done[line.id])
@@ -176,7 +179,9 @@ class AgencyBankReconciler(models.AbstractModel):
                     values.append(line._reconcile_move_line_vals(line_vals))
                     counterparts.append(Aml.browse(line_vals.get("counterpart_line_ids") or []))
             created = Aml.with_context(**LINE_CONTEXT).create(values)
-            plan = [invoice_lines + new for invoice_lines, new in zip(counterparts, created, strict=True) if invoice_lines]
+            plan = [
+                invoice_lines + new for invoice_lines, new in zip(counterparts, created, strict=True) if invoice_lines
+            ]
         Aml._reconcile_plan(plan)
         for mode, lines in st_lines.grouped(lambda line: line.journal_id.reconcile_mode).items():
             lines.write({"reconcile_mode": mode, "reconcile_data": False})

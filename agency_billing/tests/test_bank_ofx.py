@@ -21,7 +21,12 @@ class TestBankOfx(BankMatchingCommon):
         data = ofx(
             AGENCY_IBAN,
             [
-                {"amount": 120.0, "name": "ACME CORP", "ustrd": f"Payment {invoices[0].payment_reference}", "bank_ref": "F1"},
+                {
+                    "amount": 120.0,
+                    "name": "ACME CORP",
+                    "ustrd": f"Payment {invoices[0].payment_reference}",
+                    "bank_ref": "F1",
+                },
                 {"amount": 340.0, "name": "Acme", "ustrd": f"invoice {invoices[1].name.lower()}", "bank_ref": "F2"},
                 {"amount": 75.5, "name": "GLOBEX INDUSTRIES", "bank_ref": "F3"},
             ],
@@ -54,12 +59,16 @@ class TestBankOfx(BankMatchingCommon):
         self.assertEqual(invoice.amount_residual, 0.0)
 
     def test_same_ofx_file_twice_is_refused(self):
-        data = ofx(AGENCY_IBAN, [{"amount": 10.0, "name": "Someone", "bank_ref": "T1"}], currency=self.company.currency_id.name)
+        data = ofx(
+            AGENCY_IBAN, [{"amount": 10.0, "name": "Someone", "bank_ref": "T1"}], currency=self.company.currency_id.name
+        )
         self._import(data, filename="bank.ofx")
         self._assert_refused(data, "already imported")
 
     def test_ofx_of_another_bank_account_is_refused(self):
-        data = ofx("FR1420041010050500013M02606", [{"amount": 10.0, "name": "Someone"}], currency=self.company.currency_id.name)
+        data = ofx(
+            "FR1420041010050500013M02606", [{"amount": 10.0, "name": "Someone"}], currency=self.company.currency_id.name
+        )
         self._assert_refused(data, "bank account")
 
     def test_bad_ofx_is_refused_clearly(self):
@@ -67,3 +76,9 @@ class TestBankOfx(BankMatchingCommon):
         self._assert_refused(b"OFXHEADER:100\nDATA:OFXSGML\n\n<OFX><SIGNONMSGSRSV1></OFX>", "no bank statement")
         self._assert_refused(ofx(AGENCY_IBAN, [], currency=self.company.currency_id.name), "no transaction")
         self._assert_refused(b"   ", "is empty")
+
+    def test_bad_ofx_is_refused_in_the_user_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["agency_billing"], ["fr_FR"], overwrite=True)
+        self.env = self.env(context=dict(self.env.context, lang="fr_FR"))
+        self._assert_refused(b"OFXHEADER:100\nDATA:OFXSGML\n\nnot a statement", "illisible")

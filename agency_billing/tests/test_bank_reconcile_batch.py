@@ -125,9 +125,7 @@ class TestBankReconcileBatch(BankMatchingCommon):
         self.assertEqual(ours["invoices"], by_oca["invoices"])
         self.assertEqual(ours["activities"], by_oca["activities"])
         self.assertTrue(ours["activities"], "the overpayment told staff")
-        self.assertEqual(
-            [line["reconciled"] for line in ours["lines"].values()], [True, True, True, True, True, False]
-        )
+        self.assertEqual([line["reconciled"] for line in ours["lines"].values()], [True, True, True, True, True, False])
 
     def test_batch_reconciliation_is_undone_in_oca_screen(self):
         st_lines = self._import_unmatched()
@@ -147,7 +145,9 @@ class TestBankReconcileBatch(BankMatchingCommon):
             )
 
     def _queries_of_batch(self, count):
-        st_lines = self._import_unmatched(f"STMT-{count}", [dict(tx, bank_ref=f"Q{count}-{i}") for i, tx in enumerate(self._transactions())])
+        st_lines = self._import_unmatched(
+            f"STMT-{count}", [dict(tx, bank_ref=f"Q{count}-{i}") for i, tx in enumerate(self._transactions())]
+        )
         decisions = self.env["agency.bank.matcher"]._agency_decide(st_lines)
         certain = [(line, self.env["account.move"].union(*d["moves"])) for line, d in decisions if d["state"] == "auto"]
         self.env.flush_all()
@@ -168,3 +168,22 @@ class TestBankReconcileBatch(BankMatchingCommon):
         """The writes are batched: five certain matches do not cost five times the queries of one."""
         one, five = self._queries_of_batch(1), self._queries_of_batch(5)
         self.assertLess(five, 2 * one, f"1 line: {one} queries, 5 lines: {five}")
+
+    def test_one_invoice_paid_twice_in_one_file_is_matched_once(self):
+        invoice = self.globex_invoices[1]
+        statement = self._import(
+            self._statement(
+                [
+                    {"amount": 480.0, "ref": invoice.payment_reference, "bank_ref": "TWICE-1"},
+                    {"amount": 480.0, "ref": invoice.payment_reference, "bank_ref": "TWICE-2"},
+                ],
+                statement_id="TWICE",
+            )
+        )
+        first, second = statement.line_ids.sorted("id")
+        self.assertTrue(first.is_reconciled)
+        self.assertEqual(first.agency_match_state, "auto")
+        self.assertFalse(second.is_reconciled)
+        self.assertEqual(second.agency_match_state, "suggested")
+        self.assertIn("also paid by another transfer", second.agency_match_note)
+        self.assertEqual(invoice.amount_residual, 0.0)

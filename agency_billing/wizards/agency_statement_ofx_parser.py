@@ -10,6 +10,8 @@ import logging
 import re
 import warnings
 
+from ofxparse import OfxParser
+
 from odoo import api, models
 from odoo.exceptions import UserError
 
@@ -31,16 +33,16 @@ class AgencyStatementOfxParser(models.AbstractModel):
     def _agency_parse(self, data_file, filename=""):
         """``[(currency, account number, [statement values])]``, one per account of the file."""
         try:
-            from ofxparse import OfxParser  # noqa: PLC0415 (a library of requirements.txt, read only here)
-
             with warnings.catch_warnings():
                 # ofxparse reads OFX 2.x (XML) with BeautifulSoup's HTML parser, on purpose
                 warnings.simplefilter("ignore")
                 ofx = OfxParser.parse(io.BytesIO(data_file))
-        except Exception as error:  # noqa: BLE001 (ofxparse raises anything on a damaged file)
+        except Exception as error:  # ofxparse raises anything on a damaged file
             _logger.info("OFX file %s not readable: %s", filename, error)
             raise UserError(
-                self.env._("The OFX file %s cannot be read (it is damaged or incomplete): nothing was imported.", filename)
+                self.env._(
+                    "The OFX file %s cannot be read (it is damaged or incomplete): nothing was imported.", filename
+                )
             ) from error
         results = []
         for account in ofx.accounts:
@@ -49,18 +51,17 @@ class AgencyStatementOfxParser(models.AbstractModel):
                 continue
             transactions = [self._agency_transaction(tx) for tx in statement.transactions]
             total = sum(tx["amount"] for tx in transactions)
-            values = {"name": account.number, "transactions": transactions}
+            values = {"name": f"OFX {account.number}", "transactions": transactions}
             if getattr(statement, "balance", None) is not None:
                 balance = float(statement.balance)
                 values.update(balance_start=balance - total, balance_end_real=balance)
             date = getattr(statement, "end_date", None) or getattr(statement, "balance_date", None)
             if date:
                 values["date"] = date.date()
+                values["name"] += f" {date.date().isoformat()}"
             results.append((statement.currency.upper(), account.number, [values]))
         if not results:
-            raise UserError(
-                self.env._("The OFX file %s holds no bank statement: nothing was imported.", filename)
-            )
+            raise UserError(self.env._("The OFX file %s holds no bank statement: nothing was imported.", filename))
         return results
 
     @api.model
