@@ -14,6 +14,8 @@ class AccountEdiXmlUblBis3(models.AbstractModel):
         einvoice = self.env["agency.einvoice"]
         if not einvoice._applies(invoice):
             return result
+        if vals["document_type"] == "invoice" and (type_code := einvoice._type_code(invoice)):
+            document_node["cbc:InvoiceTypeCode"] = {"_text": type_code}  # a deposit: a prepayment invoice
         refs = einvoice._references(invoice)
         vals["_agency_line_info"] = einvoice._line_info(invoice)  # read by the line nodes (copies of vals)
         # PEPPOL-EN16931-R003: a buyer reference or an order reference; the PO where there is one

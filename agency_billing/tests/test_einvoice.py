@@ -162,19 +162,55 @@ class TestEinvoiceContents(AgencyEinvoiceCommon):
         run.action_bill()
         deposit = run.invoice_ids
         deposit.action_post()
-        self.assertValidEinvoice(deposit)
+        files = self.assertValidEinvoice(deposit)
+        self.assertEqual(ubl(files["ubl_bis3"], "cbc:InvoiceTypeCode"), ["386"], "a prepayment invoice")
+        self.assertEqual(cii(files["facturx"], ".//rsm:ExchangedDocument/ram:TypeCode"), ["386"])
         self._register_payment(deposit)
         order.order_line.filtered(lambda line: not line.is_downpayment).qty_delivered = 10
         final = self._bill(self.client_company, [])
         self.assertEqual(final.amount_untaxed, 700)
         self._register_payment(final, amount=100.0)  # something already paid on it, too
         files = self.assertValidEinvoice(final)
+        self.assertEqual(ubl(files["ubl_bis3"], "cbc:InvoiceTypeCode"), ["380"], "the final invoice")
+        self.assertEqual(cii(files["facturx"], ".//rsm:ExchangedDocument/ram:TypeCode"), ["380"])
         self.assertEqual(
             ubl(files["ubl_bis3"], "cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID"), [deposit.name]
         )
         self.assertEqual(cii(files["facturx"], ".//ram:InvoiceReferencedDocument/ram:IssuerAssignedID"), [deposit.name])
         self.assertIn(f"Deposit already invoiced: {deposit.name}", ubl(files["ubl_bis3"], "cac:InvoiceLine/cbc:Note"))
-        self.assertEqual(ubl(files["ubl_bis3"], "cac:LegalMonetaryTotal/cbc:PrepaidAmount"), ["100.00"])
+        # The deposit invoice declared its VAT (60.00 on 300.00); the final invoice books the work in full and
+        # deducts the deposit with its VAT (Odoo's down payment line: -1 x 300.00 at 20 %), so its VAT is the
+        # remainder (140.00 on 700.00). The file says the same: the work in full, the deduction as a negative
+        # line referencing the deposit invoice (BG-3), VAT 140.00. The prepaid amount (BT-113) is what was paid
+        # on this invoice (100.00), not the deposit: as prepaid, the deposit would need the VAT of the whole
+        # work in the file (200.00), which this invoice does not book and the client would deduct twice.
+        self.assertEqual(ubl(files["ubl_bis3"], "cac:InvoiceLine/cbc:LineExtensionAmount"), ["1000.00", "-300.00"])
+        self.assertEqual(ubl(files["ubl_bis3"], "cac:InvoiceLine/cac:Price/cbc:PriceAmount"), ["100.0", "300.0"])
+        self.assertEqual(ubl(files["ubl_bis3"], "cac:TaxTotal/cac:TaxSubtotal/cbc:TaxableAmount"), ["700.00"])
+        self.assertEqual(ubl(files["ubl_bis3"], "cac:TaxTotal/cbc:TaxAmount"), ["140.00"])
+        totals = {
+            tag: ubl(files["ubl_bis3"], f"cac:LegalMonetaryTotal/cbc:{tag}")
+            for tag in ("TaxExclusiveAmount", "TaxInclusiveAmount", "PrepaidAmount", "PayableAmount")
+        }
+        self.assertEqual(
+            totals,
+            {
+                "TaxExclusiveAmount": ["700.00"],
+                "TaxInclusiveAmount": ["840.00"],
+                "PrepaidAmount": ["100.00"],
+                "PayableAmount": ["740.00"],
+            },
+        )
+        summation = ".//ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:"
+        self.assertEqual(
+            [cii(files["facturx"], summation + tag)[0] for tag in ("GrandTotalAmount", "TotalPrepaidAmount")],
+            ["840.00", "100.00"],
+        )
+        self.assertEqual(cii(files["facturx"], summation + "DuePayableAmount"), ["740.00"])
+        self.assertEqual(
+            cii(files["facturx"], ".//ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount"),
+            ["1000.00", "-300.00"],
+        )
 
     def test_early_payment_discount(self):
         self.client_company.property_payment_term_id = self.env["account.payment.term"].create(
