@@ -133,6 +133,48 @@ class TestEinvoiceContents(AgencyEinvoiceCommon):
         self.assertEqual(ubl(files["xrechnung"], "cbc:BuyerReference"), ["05315-12345-67"], "the Leitweg-ID")
         self.assertIn("xrechnung", ubl(files["xrechnung"], "cbc:CustomizationID")[0])
 
+    def test_german_public_buyer_deposit_terms_and_credit_note(self):
+        """XRechnung (KoSIT rules) on what a German public buyer gets besides a plain invoice: a deposit and
+        its final invoice, an early-payment discount, a credit note."""
+        self.germany.write(
+            {
+                "agency_billing_policy": "deposit",
+                "agency_deposit_percent": 25,
+                "property_payment_term_id": self.env["account.payment.term"]
+                .create(
+                    {
+                        "name": "30 days, 3% at 7 days",
+                        "early_discount": True,
+                        "discount_percentage": 3,
+                        "discount_days": 7,
+                        "line_ids": [Command.create({"value": "percent", "value_amount": 100, "nb_days": 30})],
+                    }
+                )
+                .id,
+            }
+        )
+        order = self._order(self.germany, self.project_brand, [(self.hours, 8, 0)], po="BANF-88")
+        run = self.env["agency.billing.run"].create(
+            {"date": "2026-10-05", "partner_ids": [Command.set(self.germany.ids)]}
+        )
+        run.action_preview()
+        run.action_bill()
+        deposit = run.invoice_ids
+        deposit.action_post()
+        files = self.assertValidEinvoice(deposit, formats=("xrechnung",))
+        self.assertEqual(ubl(files["xrechnung"], "cbc:InvoiceTypeCode"), ["380"], "XRechnung has no 386 (BR-DE-17)")
+        self._register_payment(deposit)
+        order.order_line.filtered(lambda line: not line.is_downpayment).qty_delivered = 8
+        final = self._bill(self.germany, [])
+        files = self.assertValidEinvoice(final, formats=("xrechnung",))
+        self.assertEqual(
+            ubl(files["xrechnung"], "cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID"), [deposit.name]
+        )
+        self.assertIn("Early payment", ubl(files["xrechnung"], "cac:PaymentTerms/cbc:Note")[0])
+        refund = final._reverse_moves([{"ref": "Hours billed twice", "invoice_date": final.invoice_date}])
+        refund.action_post()
+        self.assertValidEinvoice(refund, formats=("xrechnung",))
+
     def test_installments(self):
         terms = self.env["account.payment.term"].create(
             {
