@@ -138,7 +138,9 @@ def main():
     for run in range(args.runs):
         began = time.perf_counter()
         sets = generate(env, args.invoices)
-        print(f"run {run + 1}: {2 * args.invoices} invoices generated in {time.perf_counter() - began:.0f} s", flush=True)
+        print(
+            f"run {run + 1}: {2 * args.invoices} invoices generated in {time.perf_counter() - began:.0f} s", flush=True
+        )
         timings = {"agency": 0.0, "odoo": 0.0}
         for start in range(0, args.invoices, BATCH):
             for kind in ("odoo", "agency") if (start // BATCH) % 2 else ("agency", "odoo"):

@@ -40,6 +40,8 @@ class AccountEdiXmlCii(models.AbstractModel):
             return vals
         if self._name == "account.edi.xml.cii":
             vals["document_context_id"] = FACTURX_EN16931
+        if type_code := self.env["agency.einvoice"]._type_code(invoice):
+            vals["ExchangedDocument_vals"]["type_code"] = type_code  # a deposit: a prepayment invoice
         refs = self.env["agency.einvoice"]._references(invoice)
         if refs["buyer"]:
             vals["buyer_reference"] = refs["buyer"]

@@ -14,6 +14,13 @@ class AccountEdiXmlUblBis3(models.AbstractModel):
         einvoice = self.env["agency.einvoice"]
         if not einvoice._applies(invoice):
             return result
+        # (not in XRechnung: it admits 326, 380, 384, 389, 875-877 only, BR-DE-17)
+        if (
+            vals["document_type"] == "invoice"
+            and self._name != "account.edi.xml.ubl_de"
+            and (type_code := einvoice._type_code(invoice))
+        ):
+            document_node["cbc:InvoiceTypeCode"] = {"_text": type_code}  # a deposit: a prepayment invoice
         refs = einvoice._references(invoice)
         vals["_agency_line_info"] = einvoice._line_info(invoice)  # read by the line nodes (copies of vals)
         # PEPPOL-EN16931-R003: a buyer reference or an order reference; the PO where there is one

@@ -1,4 +1,7 @@
+import io
+
 from odoo import api, models
+from odoo.tools.pdf import DictionaryObject, NameObject, NumberObject, OdooPdfFileReader, OdooPdfFileWriter
 
 
 class AccountMoveSend(models.AbstractModel):
@@ -19,3 +22,32 @@ class AccountMoveSend(models.AbstractModel):
             if report and move._is_action_report_available(report):
                 return report
         return super()._get_default_pdf_report_id(move)
+
+    # EXTENDS account_edi_ubl_cii: Odoo makes the PDF of a Factur-X client a PDF/A-3 assuming the PDF has an
+    # outline (``convert_to_pdfa`` reads the catalog's /Outlines), which only a patched-Qt wkhtmltopdf
+    # writes: with Debian's the conversion fails (logged, "KeyError: '/Outlines'") and the client gets a plain
+    # PDF. The PDF gets an empty outline first, so the conversion runs wherever wkhtmltopdf comes from.
+    def _hook_invoice_document_after_pdf_report_render(self, invoice, invoice_data):
+        if invoice_data.get("ubl_cii_xml_options", {}).get("ubl_cii_format") == "facturx":
+            for key in ("pdf_attachment_values", "proforma_pdf_attachment_values"):
+                if (values := invoice_data.get(key)) and values.get("raw"):
+                    values["raw"] = self._agency_with_outline(values["raw"])
+        return super()._hook_invoice_document_after_pdf_report_render(invoice, invoice_data)
+
+    @api.model
+    def _agency_with_outline(self, pdf):
+        """``pdf`` (bytes) with an (empty) document outline if it has none."""
+        if not pdf.startswith(b"%PDF"):  # test mode: Odoo renders HTML
+            return pdf
+        reader = OdooPdfFileReader(io.BytesIO(pdf), strict=False)
+        if "/Outlines" in reader.trailer["/Root"]:
+            return pdf
+        writer = OdooPdfFileWriter()
+        writer.cloneReaderDocumentRoot(reader)
+        outline = DictionaryObject(
+            {NameObject("/Type"): NameObject("/Outlines"), NameObject("/Count"): NumberObject(0)}
+        )
+        writer._root_object[NameObject("/Outlines")] = writer._addObject(outline)
+        stream = io.BytesIO()
+        writer.write(stream)
+        return stream.getvalue()

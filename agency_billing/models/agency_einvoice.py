@@ -80,6 +80,20 @@ class AgencyEinvoice(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
+    def _type_code(self, move):
+        """The document type (BT-3, UNTDID 1001) when it is not Odoo's 380/381: 386, a prepayment invoice,
+        for a deposit invoice (only down payment lines, none deducted)."""
+        lines = move.invoice_line_ids.filtered(lambda line: line.display_type == "product")
+        if (
+            move.move_type == "out_invoice"
+            and lines
+            and all(line.sale_line_ids and all(line.sale_line_ids.mapped("is_downpayment")) for line in lines)
+            and not any(move._agency_is_deposit_line(line) for line in lines)
+        ):
+            return "386"
+        return None
+
+    @api.model
     def _deposit_invoices(self, lines):
         """The posted invoices of the deposits (down payments) that ``lines`` deduct."""
         deposits = lines.sale_line_ids.filtered("is_downpayment").invoice_lines.move_id

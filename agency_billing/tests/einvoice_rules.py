@@ -39,7 +39,7 @@ SVRL = {"svrl": "http://purl.oclc.org/dsdl/svrl"}
 
 @cache
 def _saxon():
-    from saxonche import PySaxonProcessor  # noqa: PLC0415 (a test dependency: requirements.txt)
+    from saxonche import PySaxonProcessor
 
     # SaxonC is a GraalVM native image: its isolate reserves a large address space at start, which Odoo's
     # limit_memory_hard (RLIMIT_AS, set on the test server's process) refuses ("graal_create_isolate

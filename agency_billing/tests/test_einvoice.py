@@ -133,6 +133,48 @@ class TestEinvoiceContents(AgencyEinvoiceCommon):
         self.assertEqual(ubl(files["xrechnung"], "cbc:BuyerReference"), ["05315-12345-67"], "the Leitweg-ID")
         self.assertIn("xrechnung", ubl(files["xrechnung"], "cbc:CustomizationID")[0])
 
+    def test_german_public_buyer_deposit_terms_and_credit_note(self):
+        """XRechnung (KoSIT rules) on what a German public buyer gets besides a plain invoice: a deposit and
+        its final invoice, an early-payment discount, a credit note."""
+        self.germany.write(
+            {
+                "agency_billing_policy": "deposit",
+                "agency_deposit_percent": 25,
+                "property_payment_term_id": self.env["account.payment.term"]
+                .create(
+                    {
+                        "name": "30 days, 3% at 7 days",
+                        "early_discount": True,
+                        "discount_percentage": 3,
+                        "discount_days": 7,
+                        "line_ids": [Command.create({"value": "percent", "value_amount": 100, "nb_days": 30})],
+                    }
+                )
+                .id,
+            }
+        )
+        order = self._order(self.germany, self.project_brand, [(self.hours, 8, 0)], po="BANF-88")
+        run = self.env["agency.billing.run"].create(
+            {"date": "2026-10-05", "partner_ids": [Command.set(self.germany.ids)]}
+        )
+        run.action_preview()
+        run.action_bill()
+        deposit = run.invoice_ids
+        deposit.action_post()
+        files = self.assertValidEinvoice(deposit, formats=("xrechnung",))
+        self.assertEqual(ubl(files["xrechnung"], "cbc:InvoiceTypeCode"), ["380"], "XRechnung has no 386 (BR-DE-17)")
+        self._register_payment(deposit)
+        order.order_line.filtered(lambda line: not line.is_downpayment).qty_delivered = 8
+        final = self._bill(self.germany, [])
+        files = self.assertValidEinvoice(final, formats=("xrechnung",))
+        self.assertEqual(
+            ubl(files["xrechnung"], "cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID"), [deposit.name]
+        )
+        self.assertIn("Early payment", ubl(files["xrechnung"], "cac:PaymentTerms/cbc:Note")[0])
+        refund = final._reverse_moves([{"ref": "Hours billed twice", "invoice_date": final.invoice_date}])
+        refund.action_post()
+        self.assertValidEinvoice(refund, formats=("xrechnung",))
+
     def test_installments(self):
         terms = self.env["account.payment.term"].create(
             {
@@ -162,19 +204,55 @@ class TestEinvoiceContents(AgencyEinvoiceCommon):
         run.action_bill()
         deposit = run.invoice_ids
         deposit.action_post()
-        self.assertValidEinvoice(deposit)
+        files = self.assertValidEinvoice(deposit)
+        self.assertEqual(ubl(files["ubl_bis3"], "cbc:InvoiceTypeCode"), ["386"], "a prepayment invoice")
+        self.assertEqual(cii(files["facturx"], ".//rsm:ExchangedDocument/ram:TypeCode"), ["386"])
         self._register_payment(deposit)
         order.order_line.filtered(lambda line: not line.is_downpayment).qty_delivered = 10
         final = self._bill(self.client_company, [])
         self.assertEqual(final.amount_untaxed, 700)
         self._register_payment(final, amount=100.0)  # something already paid on it, too
         files = self.assertValidEinvoice(final)
+        self.assertEqual(ubl(files["ubl_bis3"], "cbc:InvoiceTypeCode"), ["380"], "the final invoice")
+        self.assertEqual(cii(files["facturx"], ".//rsm:ExchangedDocument/ram:TypeCode"), ["380"])
         self.assertEqual(
             ubl(files["ubl_bis3"], "cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID"), [deposit.name]
         )
         self.assertEqual(cii(files["facturx"], ".//ram:InvoiceReferencedDocument/ram:IssuerAssignedID"), [deposit.name])
         self.assertIn(f"Deposit already invoiced: {deposit.name}", ubl(files["ubl_bis3"], "cac:InvoiceLine/cbc:Note"))
-        self.assertEqual(ubl(files["ubl_bis3"], "cac:LegalMonetaryTotal/cbc:PrepaidAmount"), ["100.00"])
+        # The deposit invoice declared its VAT (60.00 on 300.00); the final invoice books the work in full and
+        # deducts the deposit with its VAT (Odoo's down payment line: -1 x 300.00 at 20 %), so its VAT is the
+        # remainder (140.00 on 700.00). The file says the same: the work in full, the deduction as a negative
+        # line referencing the deposit invoice (BG-3), VAT 140.00. The prepaid amount (BT-113) is what was paid
+        # on this invoice (100.00), not the deposit: as prepaid, the deposit would need the VAT of the whole
+        # work in the file (200.00), which this invoice does not book and the client would deduct twice.
+        self.assertEqual(ubl(files["ubl_bis3"], "cac:InvoiceLine/cbc:LineExtensionAmount"), ["1000.00", "-300.00"])
+        self.assertEqual(ubl(files["ubl_bis3"], "cac:InvoiceLine/cac:Price/cbc:PriceAmount"), ["100.0", "300.0"])
+        self.assertEqual(ubl(files["ubl_bis3"], "cac:TaxTotal/cac:TaxSubtotal/cbc:TaxableAmount"), ["700.00"])
+        self.assertEqual(ubl(files["ubl_bis3"], "cac:TaxTotal/cbc:TaxAmount"), ["140.00"])
+        totals = {
+            tag: ubl(files["ubl_bis3"], f"cac:LegalMonetaryTotal/cbc:{tag}")
+            for tag in ("TaxExclusiveAmount", "TaxInclusiveAmount", "PrepaidAmount", "PayableAmount")
+        }
+        self.assertEqual(
+            totals,
+            {
+                "TaxExclusiveAmount": ["700.00"],
+                "TaxInclusiveAmount": ["840.00"],
+                "PrepaidAmount": ["100.00"],
+                "PayableAmount": ["740.00"],
+            },
+        )
+        summation = ".//ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:"
+        self.assertEqual(
+            [cii(files["facturx"], summation + tag)[0] for tag in ("GrandTotalAmount", "TotalPrepaidAmount")],
+            ["840.00", "100.00"],
+        )
+        self.assertEqual(cii(files["facturx"], summation + "DuePayableAmount"), ["740.00"])
+        self.assertEqual(
+            cii(files["facturx"], ".//ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount"),
+            ["1000.00", "-300.00"],
+        )
 
     def test_early_payment_discount(self):
         self.client_company.property_payment_term_id = self.env["account.payment.term"].create(
