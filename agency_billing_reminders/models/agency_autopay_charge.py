@@ -139,13 +139,9 @@ class AgencyAutopayCharge(models.Model):
                         self.env.flush_all()
                 except (psycopg2.errors.UniqueViolation, psycopg2.errors.SerializationFailure):
                     _logger.info("autopay: %s attempt %s already made by another run", vals["key"], vals["attempt"])
-        transactions = (
-            self.env["payment.transaction"]
-            .sudo()
-            .create([charge._agency_autopay_transaction_values() for charge in charges])
-        )
-        for charge, tx in zip(charges, transactions, strict=True):
-            charge.transaction_id = tx
+        Transaction = self.env["payment.transaction"].sudo()
+        for charge in charges:  # one by one: payment's token check (_check_token_is_active) takes one record
+            charge.transaction_id = Transaction.create(charge._agency_autopay_transaction_values())
         return charges
 
     @api.model

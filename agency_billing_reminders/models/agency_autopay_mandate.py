@@ -116,6 +116,31 @@ class AgencyAutopayMandate(models.Model):
         return token
 
     @api.model
+    def _agency_autopay_portal_values(self, company):
+        """What the current user's *My account* shows of autopay in ``company``: its saved payment methods
+        of that company's providers, its mandate (if any) and the plain words on what is charged when."""
+        partner = self.env.user.partner_id.commercial_partner_id
+        mandate = self.sudo().search([("partner_id", "=", partner.id), ("company_id", "=", company.id)])
+        tokens = (
+            self.env["payment.token"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "child_of", partner.id),
+                    ("provider_id.company_id", "=", company.id),
+                    ("provider_id.state", "!=", "disabled"),
+                ]
+            )
+        )
+        return {
+            "company": company,
+            "mandate": mandate,
+            "on": mandate.state == "on",
+            "tokens": tokens,
+            "sentence": self._agency_autopay_sentence_for(company, mandate.max_amount),
+        }
+
+    @api.model
     def _agency_autopay_portal_turn_off(self, company_id):
         """The current user turns autopay off for its own client account in ``company_id``."""
         partner = self.env.user.partner_id.commercial_partner_id
@@ -150,20 +175,20 @@ class AgencyAutopayMandate(models.Model):
     # BUSINESS: what autopay charges on a day (THE one place)
     # ------------------------------------------------------------------
 
-    def _agency_autopay_sentence(self):
+    @api.model
+    def _agency_autopay_sentence_for(self, company, max_amount=0.0):
         """The plain words the customer reads before turning autopay on."""
-        self.ensure_one()
-        days = self.company_id.agency_autopay_days_before
+        days = company.agency_autopay_days_before
         when = self.env._("on its due date") if not days else self.env._("%s days before its due date", days)
         sentence = self.env._(
             "Each open invoice of %(company)s is charged to this payment method %(when)s, for what is due on it "
             "(invoices already due: at the next run); you get a receipt each time and can turn this off at any time.",
-            company=self.company_id.name,
+            company=company.name,
             when=when,
         )
-        if self.max_amount:
+        if max_amount:
             sentence += " " + self.env._(
-                "Nothing above %s is charged automatically.", format_amount(self.env, self.max_amount, self.currency_id)
+                "Nothing above %s is charged automatically.", format_amount(self.env, max_amount, company.currency_id)
             )
         return sentence
 

@@ -21,7 +21,14 @@ class TestAutopayConsent(AgencyAutopayCommon):
         self.assertEqual(mandate.sudo().consent_user_id, self.portal_user)
         self.assertEqual(str(mandate.sudo().consent_date), "2026-11-02 09:30:00")
         self.assertEqual(mandate.sudo().partner_id, self.client)
-        self.assertIn("on its due date", mandate.sudo()._agency_autopay_sentence())
+        values = (
+            self.env["agency.autopay.mandate"]
+            .with_user(self.portal_user)
+            ._agency_autopay_portal_values(self.env.company)
+        )
+        self.assertTrue(values["on"])
+        self.assertIn("on its due date", values["sentence"])
+        self.assertEqual(values["tokens"], self.token)
         # replacing the method: the same mandate, the new token, consent renewed
         other = self._token(self.client)
         with freeze_time("2026-11-05 10:00"):
