@@ -208,7 +208,10 @@ class AgencyAutopayCharge(models.Model):
         earlier = self.search([("key", "=", self.key), ("id", "!=", self.id)]).transaction_id
         try:
             with self.env.cr.savepoint():
-                if moves.try_lock_for_update() != moves or earlier.try_lock_for_update() != earlier:
+                if (
+                    moves.try_lock_for_update(allow_referencing=True) != moves
+                    or earlier.try_lock_for_update() != earlier
+                ):
                     return self.env._("an invoice is being changed")
         except psycopg2.errors.SerializationFailure:
             return self.env._("an invoice was changed meanwhile")

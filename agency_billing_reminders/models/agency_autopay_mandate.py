@@ -75,6 +75,8 @@ class AgencyAutopayMandate(models.Model):
         payment method ``token_id`` (a record of its own client, of a provider of that company). Checks
         before any write; a UserError in the user's language otherwise, nothing saved."""
         partner = self.env.user.partner_id.commercial_partner_id
+        if not self._agency_autopay_may_consent(partner):
+            raise UserError(self.env._("Autopay is turned on by a contact who sees all of the client's invoices."))
         token = self._agency_autopay_check_token(partner, token_id, company_id)
         mandate = self.sudo().search([("partner_id", "=", partner.id), ("company_id", "=", token.company_id.id)])
         values = {
@@ -97,6 +99,11 @@ class AgencyAutopayMandate(models.Model):
             )
         )
         return mandate.with_env(self.env)
+
+    @api.model
+    def _agency_autopay_may_consent(self, partner):
+        """Whether the current user may consent for its client ``partner`` (the portal narrows it)."""
+        return bool(partner)
 
     @api.model
     def _agency_autopay_check_token(self, partner, token_id, company_id):

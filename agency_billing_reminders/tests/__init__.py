@@ -25,3 +25,4 @@ from . import test_reminder_message_display
 from . import test_reminder_bank_transfer
 from . import test_autopay_charge
 from . import test_autopay_consent
+from . import test_autopay_query_count
