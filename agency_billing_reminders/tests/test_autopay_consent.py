@@ -59,8 +59,9 @@ class TestAutopayConsent(AgencyAutopayCommon):
     def test_message_in_the_users_language(self):
         self.env["res.lang"]._activate_lang("fr_FR")
         self.portal_user.lang = "fr_FR"
+        Mandate = self.env["agency.autopay.mandate"].with_user(self.portal_user).with_context(lang="fr_FR")
         with self.assertRaises(UserError):
-            self._turn_on(token=self._token(self._client("Stranger Ltd")))
+            Mandate._agency_autopay_turn_on(self._token(self._client("Stranger Ltd")).id, self.env.company.id)
         for bad in ("1", None, True, -1, 10**12):
             with self.assertRaises(UserError):
                 self.env["agency.autopay.mandate"].with_user(self.portal_user)._agency_autopay_turn_on(
