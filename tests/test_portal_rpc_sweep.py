@@ -63,6 +63,7 @@ COVERED_METHODS = {
         "action_add_to_document": [],
     },
     "agency.reminder.hold": {"action_resolve": []},
+    "agency.autopay.mandate": {"action_turn_off": []},
     "agency.reminder.message": {"action_print_letter": []},
     "agency.reminder.log": {"action_open_message": []},
     "agency.late.client": {
