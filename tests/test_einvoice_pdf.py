@@ -77,6 +77,7 @@ class TestEinvoicePdf(AgencyEinvoiceCommon, HttpCase):
         number = etree.fromstring(xml).findtext(".//rsm:ExchangedDocument/ram:ID", namespaces=CII)
         self.assertEqual(number, invoice.name)
         reader = PdfReader(io.BytesIO(pdf))
+        self.assertEqual({name: len(files) for name, files in reader.attachments.items()}, {"factur-x.xml": 1})
         self.assertIn(invoice.name, "".join(page.extract_text() for page in reader.pages), "the invoice itself")
         root = reader.trailer["/Root"]
         metadata = root["/Metadata"].get_object().get_data().decode() if "/Metadata" in root else ""

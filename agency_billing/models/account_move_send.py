@@ -23,6 +23,20 @@ class AccountMoveSend(models.AbstractModel):
                 return report
         return super()._get_default_pdf_report_id(move)
 
+    # EXTENDS account: the PDFs rendered for sending get their e-invoice from the sending itself (Odoo's
+    # _hook_invoice_document_after_pdf_report_render); the report hook that embeds it in a printed or
+    # downloaded agency invoice (ir.actions.report) stays out of the way, or the sent PDF would carry
+    # two factur-x.xml, made twice
+    def _prepare_invoice_pdf_report(self, invoices_data):
+        return super(AccountMoveSend, self.with_context(agency_pdf_for_sending=True))._prepare_invoice_pdf_report(
+            invoices_data
+        )
+
+    def _prepare_invoice_proforma_pdf_report(self, invoice, invoice_data):
+        return super(
+            AccountMoveSend, self.with_context(agency_pdf_for_sending=True)
+        )._prepare_invoice_proforma_pdf_report(invoice, invoice_data)
+
     # EXTENDS account_edi_ubl_cii: Odoo makes the PDF of a Factur-X client a PDF/A-3 assuming the PDF has an
     # outline (``convert_to_pdfa`` reads the catalog's /Outlines), which only a patched-Qt wkhtmltopdf
     # writes: with Debian's the conversion fails (logged, "KeyError: '/Outlines'") and the client gets a plain

@@ -14,8 +14,8 @@ class IrActionsReport(models.Model):
     # French clients (Factur-X format) get a PDF/A-3 as Odoo makes it for them when sending.
     def _render_qweb_pdf_prepare_streams(self, report_ref, data, res_ids=None):
         streams = super()._render_qweb_pdf_prepare_streams(report_ref, data, res_ids=res_ids)
-        if not (streams and res_ids and len(res_ids) == 1):
-            return streams
+        if not (streams and res_ids and len(res_ids) == 1) or self.env.context.get("agency_pdf_for_sending"):
+            return streams  # sending: Odoo's sending embeds the e-invoice (account.move.send)
         if self._get_report(report_ref).report_name != AGENCY_INVOICE_REPORT:
             return streams
         listed = self.env["ir.config_parameter"].sudo().get_param("account.custom_templates_facturx_list", "")
