@@ -48,7 +48,7 @@ class AgencyAutopayCharge(models.Model):
     currency_id = fields.Many2one("res.currency", required=True, readonly=True)
     transaction_id = fields.Many2one("payment.transaction", readonly=True, index="btree_not_null")
     state = fields.Selection(CHARGE_STATES, required=True, default="sending", readonly=True, index=True)
-    next_try = fields.Date(string="Next Try", readonly=True)
+    next_try = fields.Date(readonly=True)
     final = fields.Boolean(string="Last Try", readonly=True)
     failure_reason = fields.Char(readonly=True)
 
@@ -290,7 +290,9 @@ class AgencyAutopayCharge(models.Model):
         today = fields.Date.context_today(self)
         for charge in self:
             tx_state = charge.transaction_id.state
-            if charge.state in ("pending", "unknown", "sending") and tx_state in ("done", "error", "cancel"):
+            if tx_state == "done" and charge.state != "done":  # even after a failure: a late confirmation
+                charge._agency_autopay_record(today)
+            elif charge.state in ("pending", "unknown", "sending") and tx_state in ("error", "cancel"):
                 charge._agency_autopay_record(charge.date if charge.state == "sending" else today)
             elif charge.state == "sending" and tx_state in ("pending", "authorized"):
                 charge.state = "pending"

@@ -7,13 +7,14 @@ class PaymentTransaction(models.Model):
     def _post_process(self):
         # EXTENDS payment: an autopay charge follows its transaction when the provider confirms or refuses
         # it after the run (a webhook, a pending payment done days later)
-        super()._post_process()
+        result = super()._post_process()
         charges = (
             self.env["agency.autopay.charge"]
             .sudo()
-            .search([("transaction_id", "in", self.ids), ("state", "in", ("sending", "pending", "unknown"))])
+            .search([("transaction_id", "in", self.ids), ("state", "in", ("sending", "pending", "unknown", "failed"))])
         )
         charges._agency_autopay_sync()
+        return result
 
     def _agency_autopay_cannot_retry(self):
         """Whether the provider's answer says another try cannot help: the payment method refused or

@@ -181,3 +181,31 @@ class TestAutopayCharge(AgencyAutopayCommon):
         self.assertEqual(self.mandate.off_user_id, self.salesperson)
         self._autopay_days(DUE, 2)
         self.assertFalse(self._charges())
+
+    def test_late_confirmation_of_a_failed_attempt_stops_the_retry(self):
+        """A webhook confirms attempt 1 after it was recorded as failed, while the run is about to retry it:
+        the retry is not sent (the earlier attempt is checked right before sending), nothing is paid twice."""
+        self.token.demo_simulated_state = "error"
+        invoice = self._inv([600.0])
+        self._autopay_days(DUE, 1)
+        first = self._charges()
+        self.assertEqual((first.state, first.next_try), ("failed", self._d("2026-12-02")))
+        self.token.demo_simulated_state = "done"
+        Charge = type(self.env["agency.autopay.charge"])
+        prepare = Charge._agency_autopay_prepare
+
+        def confirm_then_prepare(this, items, date):
+            charges = prepare(this, items, date)
+            first.transaction_id._set_done()  # the provider's late webhook, not post-processed yet
+            return charges
+
+        with freeze_time("2026-12-02 08:00"), patch.object(Charge, "_agency_autopay_prepare", confirm_then_prepare):
+            self._autopay("2026-12-02")
+        second = self._charges() - first
+        self.assertEqual(second.state, "cancel", second.failure_reason)
+        first.transaction_id._post_process()
+        self.assertEqual(first.state, "done", "the charge follows its late-confirmed transaction")
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self._autopay_days("2026-12-03", 8)
+        self.assertEqual(len(self._charges()), 2)
+        self.assertEqual(len(invoice._get_reconciled_payments()), 1)
