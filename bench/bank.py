@@ -165,7 +165,7 @@ def report(result, total_truth):
     if result["side"] == "ours":
         print(
             f"    of which our deciding {result['deciding']:.1f} s,"
-            f" reconciling through OCA {result['reconciling']:.1f} s"
+            f" our reconciling (in batch, as OCA reconciles) {result['reconciling']:.1f} s"
             f", the rest OCA's import (parse, create, its own automatic matching)",
             flush=True,
         )

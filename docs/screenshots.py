@@ -160,8 +160,9 @@ def shoot_bank(args, browser, staff):
         [[["agency_match_state", "!=", False]]],
         kwargs={"fields": ["statement_id"], "limit": 1, "order": "id desc"},
     )[0]
-    statement_ids = [[line["statement_id"][0]]]
-    action = call_kw(args.url, staff, "account.bank.statement", "action_agency_matching_lines", statement_ids)
+    action = call_kw(
+        args.url, staff, "account.bank.statement", "action_agency_matching_lines", [[line["statement_id"][0]]]
+    )
     action["context"] = {}
     path = IMAGES / "bank_statement_matched.png"
     browser.shoot(f"{args.url}/odoo", staff, path, wait_for=".o_main_navbar", height=480)
