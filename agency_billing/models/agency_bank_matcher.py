@@ -30,7 +30,7 @@ from odoo.addons.account.tools.structured_reference import (
 )
 from odoo.addons.base.models.res_bank import sanitize_account_number
 
-RF_START = re.compile(r"RF\d\d")
+RF_WRITTEN = re.compile(r"(?<![0-9A-Z])RF\d\d(?:[0-9A-Z]{1,21}|(?: [0-9A-Z]{4})*(?: [0-9A-Z]{1,3})?)(?![0-9A-Z])")
 BE_REF = re.compile(r"[+*]{3}\s*\d{3}\s*/\s*\d{4}\s*/\s*\d{5}\s*[+*]{3}")
 DIGIT_RUN = re.compile(r"\d{6,25}")
 NOT_ALNUM = re.compile(r"[^0-9A-Z]")
@@ -56,22 +56,41 @@ def normalize_name(name):
     return " ".join(LEGAL_WORDS.sub(" ", text).split())
 
 
+def written_rf_references(text):
+    """The RF creditor references written in ``text``, each as ``(candidates, following)``: the
+    readings of what is written, longest first, each ending where a group of the print ends
+    (``RF18 1234 5`` as printed in groups of four, or in one piece), and for each the next group."""
+    upper = re.sub(r"[ \t]+", " ", (text or "").upper())
+    for found in RF_WRITTEN.finditer(upper):
+        groups = found.group().split(" ")
+        yield [("".join(groups[:n]), groups[n] if n < len(groups) else "") for n in range(len(groups), 0, -1)]
+
+
 def structured_references(text):
     """``(valid, invalid)``: the structured references found in ``text``, normalized; ``invalid`` are
-    those that look like one but whose check digits are wrong."""
+    those that look like one but whose check digits are wrong.
+
+    An RF reference is what is written, not any prefix of it whose check digits happen to fit (about
+    one in 97 does): a shorter reading counts only when the group after it is a word (``RF18 1234 5
+    PAID``), never when more digits of the same reference follow."""
     valid, invalid = set(), set()
-    compact = re.sub(r"\s", "", (text or "").upper())
-    for found in RF_START.finditer(compact):
-        start = found.start()
-        candidates = [compact[start:end] for end in range(start + 5, min(start + 25, len(compact)) + 1)]
-        good = [c for c in candidates if c.isalnum() and is_valid_structured_reference_iso(c)]
+    for readings in written_rf_references(text):
+        good = [
+            reference
+            for reference, following in readings
+            if 5 <= len(reference) <= 25
+            and is_valid_structured_reference_iso(reference)
+            and not following[:1].isdigit()
+        ]
         if good:
-            valid.update(good)
-        else:
-            invalid.add(NOT_ALNUM.sub("", compact[start : start + 25])[:25])
+            valid.add(good[0])
+        else:  # as written, up to the first word after it
+            written = [reference for reference, following in readings if not following[:1].isdigit()]
+            invalid.add(written[-1][:25])
     for found in BE_REF.finditer(text or ""):
         reference = normalize_reference(found.group())
         (valid if is_valid_structured_reference_be(reference) else invalid).add(reference)
+    compact = re.sub(r"\s", "", (text or "").upper())
     for run in set(DIGIT_RUN.findall(compact)) | set(DIGIT_RUN.findall(text or "")):
         if is_valid_structured_reference_no_se(run) or is_valid_structured_reference_be(run):
             valid.add(run)

@@ -3,7 +3,11 @@ from lxml import etree
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from odoo.addons.account.tools.structured_reference import is_valid_structured_reference_iso
+from odoo.addons.account.tools.structured_reference import (
+    format_structured_reference_iso,
+    is_valid_structured_reference_iso,
+)
+from odoo.addons.agency_billing.models.agency_bank_matcher import structured_references
 
 from .bank_common import ACME_IBAN, AGENCY_IBAN, OTHER_IBAN, BankMatchingCommon
 from .camt import camt053, camt054, validate_camt053
@@ -90,6 +94,23 @@ class TestBankMatching(BankMatchingCommon):
         self.assertNotEqual(line.agency_match_state, "auto")
         self.assertIn("wrong check digits", line.agency_match_note)
         self.assertEqual(invoice.payment_state, "not_paid")
+
+    def test_reference_is_read_as_written_not_as_a_shorter_reading_that_fits(self):
+        """About one wrong reference in 97 has a shorter reading whose check digits fit (another
+        invoice's reference, ``RF19 1234`` in ``RF19 1234 5``): it is not that reference."""
+        for number in range(10000, 11000):
+            written = wrong_check_digits(format_structured_reference_iso(number))
+            shorter = written[:-1]
+            if is_valid_structured_reference_iso(shorter):
+                break
+        grouped = " ".join(written[start : start + 4] for start in range(0, len(written), 4))
+        for text in (written, grouped, f"Payment {grouped} thanks", f"{written}\nDecember"):
+            valid, invalid = structured_references(text)
+            self.assertFalse({ref for ref in valid if ref.startswith("RF")}, text)
+            self.assertEqual(invalid, {written}, text)
+        reference = format_structured_reference_iso(number)
+        for text in (reference, f"Paid {reference} PAID", f"ref {reference.lower()}", f"{reference}\n2026"):
+            self.assertIn(reference.replace(" ", ""), structured_references(text)[0], text)
 
     def test_invoice_number_in_text_despite_case_spaces_and_missing_dash(self):
         invoice = self._invoices(self.client_company, [450.0])
