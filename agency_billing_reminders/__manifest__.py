@@ -12,6 +12,7 @@
         "security/ir.model.access.csv",
         "security/agency_reminder_rules.xml",
         "security/agency_late_fee_rules.xml",
+        "security/agency_payment_plan_rules.xml",
         "data/ir_cron.xml",
         "data/mail_template_data.xml",
         "data/agency_reminder_cadence_data.xml",
@@ -38,6 +39,9 @@
         "views/agency_late_fee_menus.xml",
         "views/account_payment_receipt_views.xml",
         "wizards/agency_late_fee_waive_views.xml",
+        "data/agency_payment_plan_data.xml",
+        "views/agency_payment_plan_views.xml",
+        "wizards/agency_payment_plan_wizard_views.xml",
     ],
     "demo": [
         "demo/agency_billing_reminders_demo.xml",

@@ -23,3 +23,4 @@ from . import test_reminder_disputes
 from . import test_reminder_companies
 from . import test_reminder_message_display
 from . import test_reminder_bank_transfer
+from . import test_payment_plans

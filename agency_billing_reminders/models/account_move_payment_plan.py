@@ -1,0 +1,46 @@
+from odoo import fields, models
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    agency_payment_plan_ids = fields.Many2many(
+        "agency.payment.plan", string="Payment Plans", compute="_compute_agency_payment_plan_ids"
+    )
+
+    def _compute_agency_payment_plan_ids(self):
+        plans = self.env["agency.payment.plan"].search([("invoice_ids", "in", self.ids)])
+        for move in self:
+            move.agency_payment_plan_ids = plans.filtered(lambda plan, move=move: move in plan.invoice_ids)
+
+    def _agency_active_payment_plan(self):
+        """The running payment plan of this invoice, if any (``agency.payment.plan._agency_plan_for_moves``)."""
+        self.ensure_one()
+        return (
+            self.env["agency.payment.plan"]._agency_plan_for_moves(self).get(self.id) or self.env["agency.payment.plan"]
+        )
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    def action_agency_payment_plan_wizard(self):
+        """Staff's *Propose a payment plan*: the client's open invoices, to pay in monthly payments."""
+        self.ensure_one()
+        self.check_access("read")  # reachable by RPC: nothing of a record one may not read
+        partner = self.commercial_partner_id
+        Move = self.env["account.move"]
+        invoices = Move.search(
+            Move._agency_to_remind_domain()
+            & fields.Domain("commercial_partner_id", "=", partner.id)
+            & fields.Domain("company_id", "=", self.env.company.id)
+        )
+        invoices -= Move.browse(
+            self.env["agency.payment.plan"]._agency_plan_for_moves(invoices, ("proposed", "active"))
+        )
+        invoices = invoices.filtered(lambda move: move.currency_id == (invoices[:1].currency_id))
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "agency_billing_reminders.action_agency_payment_plan_wizard"
+        )
+        action["context"] = {"default_partner_id": partner.id, "default_invoice_ids": invoices.ids}
+        return action
