@@ -41,6 +41,7 @@
         "wizards/agency_late_fee_waive_views.xml",
         "data/agency_payment_plan_data.xml",
         "views/agency_payment_plan_views.xml",
+        "report/payment_plan_templates.xml",
         "wizards/agency_payment_plan_wizard_views.xml",
     ],
     "demo": [

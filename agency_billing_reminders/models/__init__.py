@@ -29,3 +29,4 @@ from . import agency_payment_plan
 from . import agency_payment_plan_line
 from . import agency_payment_plan_run
 from . import account_move_payment_plan
+from . import agency_payment_plan_documents

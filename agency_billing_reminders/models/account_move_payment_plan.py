@@ -28,17 +28,9 @@ class ResPartner(models.Model):
         """Staff's *Propose a payment plan*: the client's open invoices, to pay in monthly payments."""
         self.ensure_one()
         self.check_access("read")  # reachable by RPC: nothing of a record one may not read
+        self.env["agency.payment.plan"]._agency_check_staff()
         partner = self.commercial_partner_id
-        Move = self.env["account.move"]
-        invoices = Move.search(
-            Move._agency_to_remind_domain()
-            & fields.Domain("commercial_partner_id", "=", partner.id)
-            & fields.Domain("company_id", "=", self.env.company.id)
-        )
-        invoices -= Move.browse(
-            self.env["agency.payment.plan"]._agency_plan_for_moves(invoices, ("proposed", "active"))
-        )
-        invoices = invoices.filtered(lambda move: move.currency_id == (invoices[:1].currency_id))
+        invoices = self.env["agency.payment.plan"]._agency_plan_candidates(partner)
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "agency_billing_reminders.action_agency_payment_plan_wizard"
         )

@@ -3,6 +3,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.fields import Domain
 from odoo.tools import format_amount, format_date
 
 PLAN_STATES = [
@@ -210,6 +211,37 @@ class AgencyPaymentPlan(models.Model):
         return plan.sudo(self.env.su)
 
     @api.model
+    def _agency_plan_candidates(self, partner, company=None):
+        """The invoices a plan of ``partner`` may cover by default: its open invoices of ``company`` (default:
+        the current one) not disputed and in no other plan, in one currency (the company's first)."""
+        company = company or self.env.company
+        Move = self.env["account.move"]
+        invoices = Move.search(
+            Move._agency_to_remind_domain()
+            & Domain("commercial_partner_id", "=", partner.commercial_partner_id.id)
+            & Domain("company_id", "=", company.id),
+            order="invoice_date_due, id",
+        )
+        invoices -= Move.browse(self._agency_plan_for_moves(invoices, OPEN_STATES))
+        invoices -= Move.union(*invoices._agency_disputed_amounts())
+        currency = company.currency_id if company.currency_id in invoices.currency_id else invoices[:1].currency_id
+        return invoices.filtered(lambda move: move.currency_id == currency)
+
+    @api.model
+    def _agency_plan_offer(self, partner, company=None):
+        """What the client's profile lets it choose from the portal: ``{"max_months", "min_amount",
+        "first_now", "auto_months"}`` (``max_months`` below 2: no plan offered)."""
+        company = company or self.env.company
+        partner = partner.commercial_partner_id
+        cadence = self.env["agency.reminder.cadence"].sudo()._agency_cadence_for(partner, company)[partner.id]
+        return {
+            "max_months": cadence.plan_max_months if cadence else 0,
+            "min_amount": cadence.plan_min_amount if cadence else 0.0,
+            "first_now": cadence.plan_first_now if cadence else True,
+            "auto_months": cadence.plan_auto_months if cadence else 0,
+        }
+
+    @api.model
     def _agency_check_plan_access(self, invoices, origin):
         """The invoices a plan may cover, as the user may see them: the user's own (portal) or its companies'
         (staff), open, not disputed, of one client, company and currency, in no other plan."""
@@ -321,6 +353,7 @@ class AgencyPaymentPlan(models.Model):
     # ------------------------------------------------------------------
 
     def _agency_check_staff(self):
+        """Billing or invoicing staff who may change these plans (a customer reads its own, never decides)."""
         self.check_access("write")
         user = self.env.user
         if not (

@@ -2,12 +2,13 @@ import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.tools import SQL, format_amount, format_date
+from odoo.tools import SQL, format_amount, format_date, split_every
 
 _logger = logging.getLogger(__name__)
 
 # days before a plan payment that the friendly note goes, when the client's cadence has no step before due dates
 PLAN_NOTICE_DAYS = 3
+BATCH_SIZE = 100  # plans per committed batch of the scheduled run
 
 
 class AgencyPaymentPlan(models.Model):
@@ -18,17 +19,26 @@ class AgencyPaymentPlan(models.Model):
 
     @api.model
     def _cron_agency_payment_plans(self, date_ref=None):
-        """End the plans kept or broken on ``date_ref`` (default: today) and send the notes of the plan payments.
-        Safe to run as often as wanted: each change and each note is made once (guarded updates)."""
+        """End the plans kept or broken on ``date_ref`` (default: today) and send the notes of the plan payments,
+        a batch of plans per commit. Safe to run as often as wanted, two at once or after a crash: each change
+        and each note is made once (guarded updates)."""
         date = fields.Date.to_date(date_ref) if date_ref else fields.Date.context_today(self)
-        self._agency_settle_plans(date)
-        self._agency_send_plan_notices(date)
+        plans = self.sudo().search([("state", "=", "active")], order="id")
+        Cron = self.env["ir.cron"]
+        done = 0
+        for plan_ids in split_every(BATCH_SIZE, plans.ids):
+            batch = self.sudo().browse(plan_ids)
+            batch._agency_settle_plans(date)
+            batch.filtered(lambda plan: plan.state == "active")._agency_send_plan_notices(date)
+            done += len(plan_ids)
+            if Cron._commit_progress(len(plan_ids), remaining=len(plans) - done) <= 0:
+                return
 
-    @api.model
     def _agency_settle_plans(self, date):
-        """Running plans fully paid become kept; those with a payment missed for longer than their grace days
-        become broken (the invoices' cadence resumes where they stand). Returns the plans changed."""
-        plans = self.sudo().search([("state", "=", "active")])
+        """These running plans (default: all) fully paid become kept; those with a payment missed for longer
+        than their grace days become broken (the invoices' cadence resumes where they stand). Returns those
+        changed."""
+        plans = (self or self.sudo().search([("state", "=", "active")])).filtered(lambda plan: plan.state == "active")
         progress = plans._agency_progress(date)
         changed = self.browse()
         for plan in plans:
@@ -63,12 +73,12 @@ class AgencyPaymentPlan(models.Model):
             changed |= plan
         return changed
 
-    @api.model
     def _agency_send_plan_notices(self, date):
-        """A friendly note before each payment of a running plan (as many days ahead as the client's cadence
-        reminds before due dates), and a note the day after a payment is late, telling when the plan ends."""
+        """A friendly note before each payment of these running plans (as many days ahead as the client's
+        cadence reminds before due dates), and a note the day after a payment is late, telling when the plan
+        ends."""
         Cadence = self.env["agency.reminder.cadence"].sudo()
-        plans = self.sudo().search([("state", "=", "active")])
+        plans = self
         progress = plans._agency_progress(date)
         before = self.env.ref("agency_billing_reminders.mail_template_payment_plan_before")
         missed = self.env.ref("agency_billing_reminders.mail_template_payment_plan_missed")

@@ -192,3 +192,25 @@ class TestPaymentPlans(AgencyPlanCommon):
         self.portal_user.lang = "fr_FR"
         with self.assertRaisesRegex(UserError, "entre 2 et 6"):
             self._propose(1000)
+
+    def test_statement_and_receipt_show_what_is_left(self):
+        with freeze_time("2026-11-05 08:00"):
+            plan = self._propose(3)
+            first = plan.line_ids[0]
+            payment = self._register_payment(self.invoice, amount=first.amount, payment_date="2026-11-05")
+            receipt = payment.move_id._agency_receipt_values()
+            self.assertEqual(len(receipt["plans"]), 1)
+            self.assertAlmostEqual(receipt["plans"][0]["left"], self.total - first.amount)
+            self.assertEqual(receipt["plans"][0]["next_date"], plan.line_ids[1].date)
+            statement = self.env["agency.customer.statement"]._get_statement_data(self.client)
+            self.assertEqual(statement["plans"][0]["plan"], plan)
+            self.assertEqual([line["state"] for line in statement["plans"][0]["lines"]], ["paid", "due", "due"])
+            html = (
+                self.env["ir.actions.report"]
+                ._render_qweb_html(
+                    "agency_billing_reminders.action_report_agency_payment_receipt", payment.move_id.ids
+                )[0]
+                .decode()
+            )
+            self.assertIn("Payment plan", html)
+            self.assertIn("left to pay", html)
