@@ -91,9 +91,11 @@ class TestPaymentPlansRealCommits(unittest.TestCase):
         self.assertEqual(len(broken_messages), 20)
         self.assertEqual({count for _plan, count in broken_messages}, {1}, "told once per plan")
         notes = db.sql(
-            "SELECT mail.res_id, mail.subject, count(*) FROM mail_mail mail "
-            "WHERE mail.model = 'agency.payment.plan.line' GROUP BY mail.res_id, mail.subject"
+            "SELECT message.res_id, message.subject, count(*) FROM mail_mail mail "
+            "JOIN mail_message message ON message.id = mail.mail_message_id "
+            "WHERE message.model = 'agency.payment.plan.line' GROUP BY message.res_id, message.subject"
         )
+        self.assertEqual(len(notes), 20, "a late note for each plan whose second payment is late")
         self.assertEqual({count for _line, _subject, count in notes}, {1}, "each note once")
 
     def test_1_two_runs_at_once_then_killed_and_run_again(self):

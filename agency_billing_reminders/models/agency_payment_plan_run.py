@@ -1,8 +1,10 @@
 import logging
 from datetime import timedelta
 
+from psycopg2.errors import SerializationFailure
+
 from odoo import api, fields, models
-from odoo.tools import SQL, format_amount, format_date, split_every
+from odoo.tools import SQL, format_amount, format_date, mute_logger, split_every
 
 _logger = logging.getLogger(__name__)
 
@@ -59,12 +61,15 @@ class AgencyPaymentPlan(models.Model):
             else:
                 continue
             # once, whatever runs at the same time: the second update finds the plan no longer running
-            self.env.cr.execute(
-                "UPDATE agency_payment_plan SET state = %s, break_date = %s WHERE id = %s AND state = 'active' "
-                "RETURNING id",
-                [new_state, date if new_state == "broken" else None, plan.id],
-            )
-            if not self.env.cr.fetchone():
+            if not self._agency_guarded_update(
+                SQL(
+                    "UPDATE agency_payment_plan SET state = %s, break_date = %s WHERE id = %s AND state = 'active' "
+                    "RETURNING id",
+                    new_state,
+                    date if new_state == "broken" else None,
+                    plan.id,
+                )
+            ):
                 continue
             plan.invalidate_recordset(["state", "break_date"])
             plan.message_post(body=body, subtype_xmlid="mail.mt_note")
@@ -97,7 +102,7 @@ class AgencyPaymentPlan(models.Model):
     def _agency_send_plan_notice(self, line, field, template, date):
         """Send one note of ``line`` once: the guarded update marks it, the mail goes through Odoo's queue in the
         same transaction (a rollback undoes both)."""
-        self.env.cr.execute(
+        if not self._agency_guarded_update(
             SQL(
                 "UPDATE agency_payment_plan_line SET %s = %s WHERE id = %s AND %s IS NULL RETURNING id",
                 SQL.identifier(field),
@@ -105,8 +110,7 @@ class AgencyPaymentPlan(models.Model):
                 line.id,
                 SQL.identifier(field),
             )
-        )
-        if not self.env.cr.fetchone():
+        ):
             return False
         line.invalidate_recordset([field])
         if not line.plan_id.recipients_csv:
@@ -114,6 +118,19 @@ class AgencyPaymentPlan(models.Model):
             return False
         template.sudo().send_mail(line.id, force_send=False)
         return True
+
+    @api.model
+    def _agency_guarded_update(self, query):
+        """Run an ``UPDATE ... WHERE <not done yet> RETURNING id``: whether this transaction made the change.
+        Another run that made it and committed meanwhile (a serialization failure of the scheduler's
+        repeatable-read transaction) means it is done: nothing here, the rest of the batch goes on."""
+        try:
+            with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                self.env.cr.execute(query)
+                return bool(self.env.cr.fetchone())
+        except SerializationFailure:
+            _logger.info("Payment plans: changed by a concurrent run, skipped")
+            return False
 
     # ------------------------------------------------------------------
     # What the reminders and late fees ask of plans
