@@ -66,6 +66,7 @@ COVERED_METHODS = {
     "agency.reminder.hold": {"action_resolve": []},
     "agency.payment.plan": {"action_accept": [], "action_refuse": [], "action_cancel": []},
     "agency.payment.plan.wizard": {"action_confirm": []},
+    "agency.autopay.mandate": {"action_turn_off": []},
     "agency.reminder.message": {"action_print_letter": []},
     "agency.reminder.log": {"action_open_message": []},
     "agency.late.client": {

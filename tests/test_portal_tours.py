@@ -111,3 +111,18 @@ class TestPortalTours(AgencyPortalCommon, HttpCase):
         self.assertEqual(plan.invoice_ids, self.consolidated | self.open_invoice)
         self.assertEqual(len(plan.line_ids), 3)
         self.assertAlmostEqual(plan.amount_total, 2250.0)
+
+    def test_autopay_save_a_method_and_opt_in(self):
+        """Save a payment method on Odoo's own page, turn autopay on (consent ticked), then off."""
+        self.portal_partner.commercial_partner_id.payment_token_ids.sudo().unlink()
+        self._tour("agency_portal_autopay", "/my/account/billing")
+        mandate = (
+            self.env["agency.autopay.mandate"]
+            .sudo()
+            .search([("partner_id", "=", self.portal_partner.commercial_partner_id.id)])
+        )
+        self.assertEqual(mandate.state, "off")
+        self.assertEqual(mandate.consent_user_id, self.portal_user)
+        self.assertEqual(mandate.off_user_id, self.portal_user)
+        self.assertIn("4242", mandate.token_id.payment_details or mandate.token_id.display_name)
+        self.assertEqual(mandate.company_id, self.env.company)

@@ -49,6 +49,9 @@ class AgencyAccountPortal(PortalAccount):
                 "agency_receipts": request.env["account.move"]._agency_portal_recent_receipts(request.env.user),
                 "agency_plans": self._agency_plans(),
                 "agency_can_plan": self._agency_can_plan(partner),
+                "agency_autopay": request.env["agency.autopay.mandate"]._agency_autopay_portal_values(
+                    request.env.company
+                ),
                 "agency_flash": request.session.pop("agency_portal_flash", None),
                 "date_from": date_from,
                 "date_to": date_to,
@@ -70,6 +73,25 @@ class AgencyAccountPortal(PortalAccount):
         if not request.env["account.move"].has_access("read") or Plan._agency_plan_offer(partner)["max_months"] < 2:
             return False
         return bool(Plan.sudo()._agency_plan_candidates(partner).with_env(request.env)._filtered_access("read"))
+
+    @http.route("/my/account/autopay", type="http", auth="user", website=True, methods=["POST"], sitemap=False)
+    def agency_my_autopay(self, action=None, token_id=None, **post):
+        """Turn autopay on (with a saved payment method) or off for the user's own client account; the
+        model checks the token and the company before any write."""
+        Mandate = request.env["agency.autopay.mandate"]
+        company = request.env.company
+        try:
+            if action == "on":
+                if post.get("consent") != "1":
+                    raise UserError(request.env._("Tick the box to agree to the automatic payments."))
+                Mandate._agency_autopay_turn_on(self._cast_as_int(token_id), company.id)
+                self._agency_flash("success", request.env._("Autopay is on: your invoices are paid on their due date."))
+            elif action == "off":
+                Mandate._agency_autopay_portal_turn_off(company.id)
+                self._agency_flash("success", request.env._("Autopay is off: you pay your invoices yourself."))
+        except UserError as error:
+            self._agency_flash("danger", error.args[0])
+        return request.redirect("/my/account/billing#agency_autopay")
 
     def _agency_suggestions(self, partner):
         """The services suggested to this client (upsell addon), if any."""

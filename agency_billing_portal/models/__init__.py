@@ -7,3 +7,4 @@ from . import agency_statement_document
 from . import agency_customer_statement
 from . import payment_provider
 from . import account_move_line
+from . import agency_autopay_mandate

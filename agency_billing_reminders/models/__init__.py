@@ -14,6 +14,10 @@ from . import account_move_line
 from . import res_partner_reminder
 from . import res_partner_reminder_run
 from . import res_partner_reminder_send
+from . import res_company_autopay
+from . import agency_autopay_mandate
+from . import agency_autopay_charge
+from . import payment_transaction_autopay
 from . import agency_late_client
 from . import agency_reference_rate
 from . import agency_late_fee_policy
@@ -30,3 +34,4 @@ from . import agency_payment_plan_line
 from . import agency_payment_plan_run
 from . import account_move_payment_plan
 from . import agency_payment_plan_documents
+from . import agency_autopay_mandate_plan

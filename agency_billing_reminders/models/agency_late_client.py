@@ -35,6 +35,7 @@ class AgencyLateClient(models.Model):
     hold_kind = fields.Selection(HOLD_KINDS, string="On Hold", readonly=True)
     hold_until = fields.Date(readonly=True)
     collections = fields.Boolean(readonly=True)
+    autopay = fields.Boolean(readonly=True, help="The client pays this company's invoices by autopay.")
     next_step_id = fields.Many2one("agency.reminder.step", string="Next Action", compute="_compute_next_step")
     next_date = fields.Date(string="Next Action Date", compute="_compute_next_step")
 
@@ -78,7 +79,12 @@ class AgencyLateClient(models.Model):
                            last_log.step_id,
                            last_message.date AS last_reminder_date,
                            hold.kind AS hold_kind,
-                           hold.date_until AS hold_until
+                           hold.date_until AS hold_until,
+                           EXISTS (
+                               SELECT 1 FROM agency_autopay_mandate mandate
+                                WHERE mandate.partner_id = grouped.partner_id
+                                  AND mandate.company_id = grouped.company_id AND mandate.state = 'on'
+                           ) AS autopay
                       FROM grouped
                       JOIN res_partner partner ON partner.id = grouped.partner_id
                  LEFT JOIN LATERAL (

@@ -29,6 +29,9 @@ class ResPartner(models.Model):
         compute="_compute_agency_overdue",
         currency_field="agency_company_currency_id",
     )
+    agency_autopay_mandate_ids = fields.One2many(
+        "agency.autopay.mandate", "partner_id", string="Autopay", readonly=True
+    )
     agency_company_currency_id = fields.Many2one(
         "res.currency",
         compute="_compute_agency_company_currency_id",

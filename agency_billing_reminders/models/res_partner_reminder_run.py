@@ -144,6 +144,7 @@ class ResPartner(models.Model):
         disputed = moves._agency_disputed_installments(date)
         pending = self._agency_reminder_pending_payments(moves)
         pending = {**self.env["agency.payment.plan"]._agency_reminder_reasons(moves), **pending}
+        autopay = self._agency_reminder_autopay_reasons(plan, date)
         transfers = self._agency_reminder_incoming_transfers(partners, date)
         for (_partner_id, company_id), client in plan.items():
             client["transfer"] = transfers.get((client["partner"].commercial_partner_id.id, company_id))
@@ -160,7 +161,7 @@ class ResPartner(models.Model):
             for entry in list(client["send"]):
                 line = entry["line"]
                 move = line.move_id
-                reason = reason_all or pending.get(move.id)
+                reason = reason_all or pending.get(move.id) or autopay.get(line.id)
                 if line in disputed:
                     currency = line.currency_id
                     kept = max(entry["amount"] - disputed[line], 0.0)
@@ -255,6 +256,15 @@ class ResPartner(models.Model):
         ):
             return self.env._("no email address for this client")
         return False
+
+    @api.model
+    def _agency_reminder_autopay_reasons(self, plan, date):
+        """Installments whose reminders wait for an automatic payment scheduled or on its way:
+        ``{line_id: reason}`` (``agency.autopay.mandate._agency_autopay_reminder_reasons``)."""
+        lines = self.env["account.move.line"].union(
+            *(entry["line"] for client in plan.values() for entry in client["send"])
+        )
+        return self.env["agency.autopay.mandate"]._agency_autopay_reminder_reasons(lines, date)
 
     @api.model
     def _agency_reminder_pending_payments(self, moves):
