@@ -14,6 +14,7 @@
         "views/portal_templates.xml",
         "views/portal_account_templates.xml",
         "views/portal_invoice_templates.xml",
+        "views/portal_plan_templates.xml",
     ],
     "demo": [
         "demo/agency_billing_portal_demo.xml",

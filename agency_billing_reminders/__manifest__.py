@@ -12,6 +12,7 @@
         "security/ir.model.access.csv",
         "security/agency_reminder_rules.xml",
         "security/agency_late_fee_rules.xml",
+        "security/agency_payment_plan_rules.xml",
         "security/agency_autopay_rules.xml",
         "data/ir_cron.xml",
         "data/mail_template_data.xml",
@@ -42,6 +43,10 @@
         "views/account_payment_receipt_views.xml",
         "views/agency_autopay_views.xml",
         "wizards/agency_late_fee_waive_views.xml",
+        "data/agency_payment_plan_data.xml",
+        "views/agency_payment_plan_views.xml",
+        "report/payment_plan_templates.xml",
+        "wizards/agency_payment_plan_wizard_views.xml",
     ],
     "demo": [
         "demo/agency_billing_reminders_demo.xml",

@@ -50,6 +50,7 @@ COVERED_METHODS = {
         "action_agency_reminder_hold_wizard": [],
         "action_agency_open_overdue_invoices": [],
         "action_agency_view_late_fees": [],
+        "action_agency_payment_plan_wizard": [],
     },
     "res.config.settings": {
         "action_agency_refresh_suggestions": [],
@@ -63,6 +64,8 @@ COVERED_METHODS = {
         "action_add_to_document": [],
     },
     "agency.reminder.hold": {"action_resolve": []},
+    "agency.payment.plan": {"action_accept": [], "action_refuse": [], "action_cancel": []},
+    "agency.payment.plan.wizard": {"action_confirm": []},
     "agency.autopay.mandate": {"action_turn_off": []},
     "agency.reminder.message": {"action_print_letter": []},
     "agency.reminder.log": {"action_open_message": []},

@@ -64,6 +64,7 @@ class TestPortalSecuritySweep(AgencyPortalCommon, HttpCase):
             self.env["payment.transaction"].sudo().search_count([]),
             self.env["agency.reminder.hold"].sudo().search_count([]),
             self.env["sale.order"].sudo().search_count([]),
+            self.env["agency.payment.plan"].sudo().search_count([]),
         )
 
     def _check(self, response, what):
@@ -103,6 +104,8 @@ class TestPortalSecuritySweep(AgencyPortalCommon, HttpCase):
             urls.append(f"/my/invoices/pay?invoice_ids={invoice.id}")
             urls.append(f"/my/invoices/pay?invoice_ids={self.mine.id}&invoice_ids={invoice.id}")
             urls.append(f"/my/invoices/pay?invoice_ids={self.mine.id},{invoice.id}")
+            urls.append(f"/my/account/plan?invoice_ids={invoice.id}&months=3")
+            urls.append(f"/my/account/plan?invoice_ids={self.mine.id},{invoice.id}&months=3&first_amount=10")
         for payment in self.payments:
             urls.append(f"/my/account/receipt/{payment.id}")
         for url in urls:
@@ -142,6 +145,13 @@ class TestPortalSecuritySweep(AgencyPortalCommon, HttpCase):
                         data={"csrf_token": csrf, "access_token": token, **data},
                     )
                     self._check(response, (invoice.name, kind, label))
+        # a payment plan of another client's invoices, alone or with A's own
+        for invoice in others:
+            for ids in (str(invoice.id), f"{self.mine.id},{invoice.id}"):
+                response = self.url_open(
+                    "/my/account/plan", data={"csrf_token": csrf, "invoice_ids": ids, "months": "3"}
+                )
+                self._check(response, ("plan", ids))
         # a section of B's invoice used on A's own invoice
         response = self.url_open(
             f"/my/invoices/{self.mine.id}/talk/dispute",
@@ -153,7 +163,7 @@ class TestPortalSecuritySweep(AgencyPortalCommon, HttpCase):
             self._check(
                 self.url_open("/my/account/quote", data={"csrf_token": csrf, "product_id": product_id}), product_id
             )
-        self.assertEqual(self._counts(), before, "no transaction, hold or quotation created")
+        self.assertEqual(self._counts(), before, "no transaction, hold, quotation or payment plan created")
         self.assertNotEqual(self.theirs.payment_state, "blocked")
 
     def _transaction_params(self, **overrides):

@@ -104,6 +104,14 @@ class TestPortalTours(AgencyPortalCommon, HttpCase):
         self.assertEqual(order.state, "draft")
         self.assertTrue(order.activity_ids)
 
+    def test_choose_a_payment_plan(self):
+        self._tour("agency_portal_payment_plan", "/my/account/billing")
+        plan = self.env["agency.payment.plan"].search([("partner_id", "=", self.client_company.id)])
+        self.assertEqual(plan.state, "active")
+        self.assertEqual(plan.invoice_ids, self.consolidated | self.open_invoice)
+        self.assertEqual(len(plan.line_ids), 3)
+        self.assertAlmostEqual(plan.amount_total, 2250.0)
+
     def test_autopay_save_a_method_and_opt_in(self):
         """Save a payment method on Odoo's own page, turn autopay on (consent ticked), then off."""
         self.portal_partner.commercial_partner_id.payment_token_ids.sudo().unlink()

@@ -2,3 +2,4 @@ from . import portal
 from . import account
 from . import payment
 from . import talk_back
+from . import plan

@@ -47,6 +47,8 @@ class AgencyAccountPortal(PortalAccount):
                 "agency_holds": self._agency_holds(partner),
                 "agency_suggestions": self._agency_suggestions(partner),
                 "agency_receipts": request.env["account.move"]._agency_portal_recent_receipts(request.env.user),
+                "agency_plans": self._agency_plans(),
+                "agency_can_plan": self._agency_can_plan(partner),
                 "agency_autopay": request.env["agency.autopay.mandate"]._agency_autopay_portal_values(
                     request.env.company
                 ),
@@ -56,6 +58,21 @@ class AgencyAccountPortal(PortalAccount):
             }
         )
         return request.render("agency_billing_portal.portal_my_account_billing", values)
+
+    def _agency_plans(self):
+        """The client's payment plans the user may read (the record rules), the running and waiting first."""
+        Plan = request.env["agency.payment.plan"]
+        if not Plan.has_access("read"):
+            return Plan
+        plans = Plan.search([("state", "!=", "cancelled")], order="create_date desc, id desc", limit=5)
+        return plans.sorted(lambda plan: plan.state not in ("proposed", "active"))
+
+    def _agency_can_plan(self, partner):
+        """Whether "Pay in installments" is offered: the profile allows plans and something may go in one."""
+        Plan = request.env["agency.payment.plan"]
+        if not request.env["account.move"].has_access("read") or Plan._agency_plan_offer(partner)["max_months"] < 2:
+            return False
+        return bool(Plan.sudo()._agency_plan_candidates(partner).with_env(request.env)._filtered_access("read"))
 
     @http.route("/my/account/autopay", type="http", auth="user", website=True, methods=["POST"], sitemap=False)
     def agency_my_autopay(self, action=None, token_id=None, **post):

@@ -76,6 +76,11 @@ class PortalAccount(portal.PortalAccount):
                 and not invoice.currency_id.is_zero(invoice.amount_residual),
                 "agency_payment_in_progress": invoice._agency_portal_payment_in_progress(),
                 "agency_today": fields.Date.context_today(invoice),
+                # a running or waiting payment plan of this invoice (the one method reminders and fees ask)
+                "agency_plan": request.env["agency.payment.plan"]
+                .sudo()
+                ._agency_plan_for_moves(invoice, ("proposed", "active"))
+                .get(invoice.id),
             }
         )
         return values

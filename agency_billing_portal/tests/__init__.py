@@ -7,3 +7,4 @@ from . import test_portal_query_counts
 from . import test_portal_receipts
 from . import test_portal_attacker_limits
 from . import test_portal_newcomer
+from . import test_portal_payment_plan

@@ -1,6 +1,7 @@
 from . import agency_einvoice
 from . import res_partner
 from . import agency_reminder_cadence
+from . import agency_reminder_cadence_plan
 from . import agency_reminder_step
 from . import agency_reminder_hold
 from . import agency_reminder_log
@@ -28,3 +29,9 @@ from . import res_partner_late_fee
 from . import account_move_receipt
 from . import account_payment_receipt
 from . import account_partial_reconcile
+from . import agency_payment_plan
+from . import agency_payment_plan_line
+from . import agency_payment_plan_run
+from . import account_move_payment_plan
+from . import agency_payment_plan_documents
+from . import agency_autopay_mandate_plan

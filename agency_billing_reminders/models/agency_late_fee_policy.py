@@ -144,6 +144,11 @@ class AgencyLateFeePolicy(models.Model):
         currency, the cap applied."""
         self.ensure_one()
         start = invoice._agency_first_due_date() + timedelta(days=1 + self.grace_days)
+        suspended, restart = self.env["agency.payment.plan"]._agency_fee_restart(invoice)
+        if suspended:
+            return []  # no fee while a payment plan runs
+        if restart:
+            start = max(start, restart)  # a broken plan: fees from the day it broke
         disputed = invoice._agency_disputed_amounts(date).get(invoice, 0.0)
         if date < start or invoice.currency_id.compare_amounts(invoice.amount_residual, disputed) <= 0:
             return []  # nothing due, or all of it disputed: no fee on a disputed amount

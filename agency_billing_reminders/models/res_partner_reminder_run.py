@@ -26,6 +26,7 @@ class ResPartner(models.Model):
         """
         date = fields.Date.to_date(date_ref) if date_ref else fields.Date.context_today(self)
         self.env["agency.reminder.hold"]._agency_expire_holds(date)
+        self.env["agency.payment.plan"]._agency_settle_plans(date)  # a plan broken today: reminded today
         plan = self._agency_reminder_plan(date, cron=True)
         keys_of = {}
         for key in plan:
@@ -142,6 +143,7 @@ class ResPartner(models.Model):
         )
         disputed = moves._agency_disputed_installments(date)
         pending = self._agency_reminder_pending_payments(moves)
+        pending = {**self.env["agency.payment.plan"]._agency_reminder_reasons(moves), **pending}
         autopay = self._agency_reminder_autopay_reasons(plan, date)
         transfers = self._agency_reminder_incoming_transfers(partners, date)
         for (_partner_id, company_id), client in plan.items():

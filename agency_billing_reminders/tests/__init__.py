@@ -23,6 +23,8 @@ from . import test_reminder_disputes
 from . import test_reminder_companies
 from . import test_reminder_message_display
 from . import test_reminder_bank_transfer
+from . import test_payment_plans
 from . import test_autopay_charge
 from . import test_autopay_consent
 from . import test_autopay_query_count
+from . import test_payment_plan_autopay
