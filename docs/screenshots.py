@@ -219,11 +219,26 @@ def shoot_portal(args, browser, staff, portal):
     print("wrote", IMAGES / "portal_dispute.png")
 
 
+def shoot_payments(args, browser, portal):
+    """The customer's own ways to pay without asking: choosing a payment plan, and the autopay card."""
+    browser.shoot(
+        f"{args.url}/my/account/plan", portal, IMAGES / "portal_payment_plan.png", wait_for="#agency_plan_page"
+    )
+    browser.shoot(f"{args.url}/my/account/billing", portal, IMAGES / "portal_autopay.png", wait_for="#agency_autopay")
+    browser.call("Runtime.evaluate", expression="document.querySelector('#agency_autopay').scrollIntoView();")
+    time.sleep(1.0)
+    data = browser.call("Page.captureScreenshot", format="png")["data"]
+    (IMAGES / "portal_autopay.png").write_bytes(base64.b64decode(data))
+    print("wrote", IMAGES / "portal_autopay.png")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", default="http://localhost:8069")
     parser.add_argument("--db", default=os.environ.get("AGENCY_DEMO_DB", "agency_demo"))
-    parser.add_argument("--only", choices=["suggestions", "portal", "bank"], help="take only these screenshots")
+    parser.add_argument(
+        "--only", choices=["suggestions", "portal", "bank", "payments"], help="take only these screenshots"
+    )
     args = parser.parse_args()
     IMAGES.mkdir(exist_ok=True)
     staff = login(args.url, args.db, "agency", "agency")
@@ -234,6 +249,9 @@ def main():
             return
         if args.only == "bank":
             shoot_bank(args, browser, staff)
+            return
+        if args.only == "payments":
+            shoot_payments(args, browser, login(args.url, args.db, "portal.acme", "portal"))
             return
         shoot_suggestions(args, browser, staff)
         if args.only:
@@ -293,6 +311,7 @@ def main():
             f"{args.url}/my", portal, IMAGES / "portal_account_card.png", wait_for="#agency_account_card", height=800
         )
         shoot_portal(args, browser, staff, portal)
+        shoot_payments(args, browser, portal)
     finally:
         browser.close()
 
