@@ -69,6 +69,25 @@ class AgencyAutopayCharge(models.Model):
         return last
 
     @api.model
+    def _agency_autopay_retrying(self, keys):
+        """The keys whose last attempt is on its way or failed with a retry planned (not the last try)."""
+        return {
+            key
+            for key, charge in self._agency_autopay_last_charges(keys).items()
+            if charge.state in ("sending", "pending")
+            or (charge.state == "failed" and charge.next_try and not charge.final)
+        }
+
+    @api.model
+    def _agency_autopay_gave_up(self, keys):
+        """The keys whose last attempt was the last try, failed: autopay charges them no more."""
+        return {
+            key
+            for key, charge in self._agency_autopay_last_charges(keys).items()
+            if charge.state == "failed" and charge.final
+        }
+
+    @api.model
     def _agency_autopay_due(self, items, date):
         """The ``items`` (``agency.autopay.mandate._agency_autopay_items``) to try on ``date``, each with its
         ``attempt``: never tried, or a retry whose day has come after a failure; never while an attempt is

@@ -21,6 +21,16 @@ class AgencyAutopayMandate(models.Model):
         Plan = self.env["agency.payment.plan"].sudo()
         moves = self.env["account.move"].union(*(item["moves"] for item in items))
         planned = set(Plan._agency_plan_for_moves(moves))
+        # a plan broken after autopay's last failed try of one of its payments: its invoices leave autopay
+        broken = Plan.search([("state", "=", "broken"), ("invoice_ids", "in", moves.ids)])
+        gave_up = self.env["agency.autopay.charge"]._agency_autopay_gave_up(
+            [line._agency_autopay_key() for line in broken.line_ids]
+        )
+        planned |= set(
+            broken.filtered(
+                lambda plan: any(line._agency_autopay_key() in gave_up for line in plan.line_ids)
+            ).invoice_ids.ids
+        )
         items = [item for item in items if not set(item["moves"].ids) & planned]
         mandates = (self or self.search([("state", "=", "on")])).filtered(
             lambda mandate: (
@@ -79,7 +89,7 @@ class AgencyAutopayMandate(models.Model):
                     continue
                 items.append(
                     {
-                        "key": f"plan-line-{line.id}",
+                        "key": line._agency_autopay_key(),
                         "mandate": mandate,
                         "company": plan.company_id,
                         "partner": plan.partner_id,

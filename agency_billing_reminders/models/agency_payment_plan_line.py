@@ -41,3 +41,8 @@ class AgencyPaymentPlanLine(models.Model):
             line.amount_paid = values["paid"]
             line.amount_left = values["left"]
             line.state = values["state"]
+
+    def _agency_autopay_key(self):
+        """The key of this plan payment's automatic charges (``agency.autopay.charge.key``)."""
+        self.ensure_one()
+        return f"plan-line-{self.id}"

@@ -42,6 +42,9 @@ class AgencyPaymentPlan(models.Model):
         changed."""
         plans = (self or self.sudo().search([("state", "=", "active")])).filtered(lambda plan: plan.state == "active")
         progress = plans._agency_progress(date)
+        retrying = self.env["agency.autopay.charge"]._agency_autopay_retrying(
+            [line._agency_autopay_key() for line in plans.line_ids]
+        )
         changed = self.browse()
         for plan in plans:
             values = progress[plan.id]
@@ -49,6 +52,8 @@ class AgencyPaymentPlan(models.Model):
             if all(state == "paid" for state in states):
                 new_state, body = "kept", self.env._("Payment plan kept: everything is paid. Thank you!")
             elif "missed" in states:
+                if any(line._agency_autopay_key() in retrying for line in plan.line_ids):
+                    continue  # an automatic payment of the plan on its way or tried again: its outcome first
                 line = values["next"]
                 new_state = "broken"
                 body = self.env._(
@@ -87,6 +92,9 @@ class AgencyPaymentPlan(models.Model):
         progress = plans._agency_progress(date)
         before = self.env.ref("agency_billing_reminders.mail_template_payment_plan_before")
         missed = self.env.ref("agency_billing_reminders.mail_template_payment_plan_missed")
+        retrying = self.env["agency.autopay.charge"]._agency_autopay_retrying(
+            [line._agency_autopay_key() for line in plans.line_ids]
+        )
         for plan in plans:
             cadence = Cadence._agency_cadence_for(plan.partner_id, plan.company_id)[plan.partner_id.id]
             lead = cadence._agency_lead_days() if cadence else PLAN_NOTICE_DAYS
@@ -95,7 +103,8 @@ class AgencyPaymentPlan(models.Model):
                 state = progress[plan.id]["lines"][line.id]["state"]
                 if state == "due" and line.date > plan.date_start and line.date - timedelta(days=lead) <= date:
                     self._agency_send_plan_notice(line, "notice_before_date", before, date)
-                elif state == "late" and not line.notice_missed_date:
+                elif state == "late" and not line.notice_missed_date and line._agency_autopay_key() not in retrying:
+                    # an automatic payment on its way or a retry planned: the late note waits for its outcome
                     self._agency_send_plan_notice(line, "notice_missed_date", missed, date)
 
     @api.model
